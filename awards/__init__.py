@@ -1,0 +1,115 @@
+"""The awards application: ``create_app`` binds extensions, blueprints, CLI and error handlers."""
+from __future__ import annotations
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from awards.config import Config
+from awards.core import formatting
+from awards.core.database import configure_engine
+from awards.core.errors import StaleRecord, error_response, register_error_handlers
+from awards.extensions import api, babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+
+def _select_locale() -> str:
+    chosen = session.get("locale")
+    if not chosen and getattr(current_user, "is_authenticated", False):
+        chosen = current_user.locale
+    return chosen if chosen in ("vi", "en") else "vi"
+
+
+def create_app(config: Config | type[Config] | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    if config is None:
+        config = Config()
+    elif isinstance(config, type):
+        config = config()
+    app.config.from_object(config)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories=str(app.root_path + "/../translations"))
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+
+    _register_models()
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_templating(app)
+    _register_request_cycle(app)
+    register_error_handlers(app)  # after api.init_app, whose own HTTPException handler it replaces
+    return app
+
+
+def _register_models() -> None:
+    # Import every model module so Alembic and the mapper registry see all tables.
+    import awards.org.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from awards.admin.views import bp as admin_bp
+    from awards.api import register_api
+    from awards.auth.views import bp as auth_bp
+    from awards.imports.views import bp as imports_bp
+    from awards.org.views import bp as org_bp
+
+    for bp in (auth_bp, org_bp, admin_bp, imports_bp):
+        app.register_blueprint(bp)
+    register_api(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from awards.imports.cli import import_cli
+    from awards.org.cli import seed_demo_command, users_cli
+
+    app.cli.add_command(import_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)
+
+
+def _register_templating(app: Flask) -> None:
+    from awards.org import permissions
+
+    app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.globals.update(
+        can_manage_org=permissions.can_manage_org,
+        can_manage_staff=permissions.can_manage_staff,
+        is_admin_anywhere=permissions.is_admin_anywhere,
+        manages_staff_anywhere=permissions.manages_staff_anywhere,
+        current_locale=_select_locale,
+    )
+
+
+def _register_request_cycle(app: Flask) -> None:
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from awards.auth.loaders import register_loaders
+
+    register_loaders(login_manager)
+
+    @app.before_request
+    def _session_lifetime():
+        session.permanent = True  # PERMANENT_SESSION_LIFETIME applies: sessions expire
+
+    @app.after_request
+    def _commit(response):
+        """One commit per request, only when the request succeeded; anything else is rolled back."""
+        if response.status_code >= 400 or g.get("rollback_only"):
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except (StaleDataError, IntegrityError):
+            # Someone else changed or created the same record between our read and our write.
+            db.session.rollback()
+            app.logger.warning("Conflict at commit for %s", request.path, exc_info=True)
+            return app.make_response(error_response(409, StaleRecord().message, "conflict"))
+        return response

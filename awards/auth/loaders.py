@@ -1,0 +1,40 @@
+"""How a request becomes a user: the session cookie, or ``Authorization: Bearer <token>`` for the API."""
+from __future__ import annotations
+
+from flask import request
+from flask_login import LoginManager
+from sqlalchemy import select
+
+from awards.core.models import utcnow
+from awards.extensions import db
+from awards.org.models import ApiToken, User
+
+
+def user_from_bearer() -> User | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    api_token = db.session.scalar(ApiToken.lookup(token.strip()))
+    if api_token is None or not api_token.user.active:
+        return None
+    api_token.last_used_at = utcnow()
+    return api_token.user
+
+
+def register_loaders(login_manager: LoginManager) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.scalar(select(User).where(User.id == int(user_id), User.active.is_(True)))
+
+    @login_manager.request_loader
+    def load_from_token(_request) -> User | None:
+        # Tokens are for the API only; pages use the session and its CSRF-protected forms.
+        if not request.path.startswith("/api/"):
+            return None
+        return user_from_bearer()

@@ -1,0 +1,85 @@
+"""Configuration read from the environment.
+
+Production refuses to start without SECRET_KEY; development and demo mode (``AWARDS_ENV=development``,
+set by ``make run``) generate a throwaway key kept in ``instance/`` so sessions survive a restart.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("AWARDS_INSTANCE", BASE_DIR / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable application."""
+
+
+def _dev_secret_key() -> str:
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "dev-secret-key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    ENV_NAME = os.environ.get("AWARDS_ENV", "production")
+    DEVELOPMENT = ENV_NAME in {"development", "demo"}
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'awards.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    BOOTSTRAP_SERVE_LOCAL = True  # never a CDN: offices run on closed networks
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = not DEVELOPMENT
+    REMEMBER_COOKIE_SECURE = not DEVELOPMENT
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    LOGIN_FAILURES_PER_MINUTE = 5
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
+
+    API_TITLE = "Thi đua – Khen thưởng API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    PER_PAGE = 25
+
+    def __init__(self) -> None:
+        key = os.environ.get("SECRET_KEY")
+        if not key:
+            if not self.DEVELOPMENT:
+                raise ConfigError("SECRET_KEY must be set outside development (AWARDS_ENV=development).")
+            key = _dev_secret_key()
+        self.SECRET_KEY = key
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = "test-only-" + secrets.token_hex(8)

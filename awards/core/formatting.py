@@ -1,0 +1,74 @@
+"""Vietnamese display conventions: ``1.234.567``, ``83,42%``, ``05/01/2025``, ``ngày 05 tháng 01 năm 2025``.
+
+Pure functions, registered as Jinja filters in ``create_app``; documents and pages use the same ones.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def _group(digits: str) -> str:
+    out = []
+    while len(digits) > 3:
+        out.insert(0, digits[-3:])
+        digits = digits[:-3]
+    out.insert(0, digits)
+    return ".".join(out)
+
+
+def number(value: int | Decimal | float | None, places: int = 0) -> str:
+    """``1234567`` → ``1.234.567``; ``Decimal('83.4249')``, 2 → ``83,42`` (round half up)."""
+    if value is None:
+        return "—"
+    d = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    sign = "-" if d < 0 else ""
+    whole, _, frac = f"{abs(d):f}".partition(".")
+    text = sign + _group(whole)
+    return f"{text},{frac}" if places else text
+
+
+def percent(value: Decimal | float | None, places: int = 2) -> str:
+    """``Decimal('83.4249')`` → ``83,42%``; None (no rate) → ``—``."""
+    return "—" if value is None else f"{number(value, places)}%"
+
+
+def money(value: int | None) -> str:
+    """Whole đồng: ``21155130000`` → ``21.155.130.000 đồng``."""
+    return "—" if value is None else f"{number(value)} đồng"
+
+
+def short_date(value: date | datetime | None) -> str:
+    """``date(2025, 1, 5)`` → ``05/01/2025``."""
+    return "" if value is None else value.strftime("%d/%m/%Y")
+
+
+def long_date(value: date | datetime | None) -> str:
+    """The document date line: ``ngày 05 tháng 01 năm 2025``, ``ngày 15 tháng 3 năm 2025``.
+
+    Decree 30/2020 (Annex I): a zero before days below 10 and before months 1 and 2 only.
+    """
+    if value is None:
+        return ""
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+def parse_date(text: str) -> date:
+    """Accept ``dd/mm/yyyy`` or ``yyyy-mm-dd``; raise ValueError with a Vietnamese message otherwise."""
+    text = (text or "").strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"ngày không hợp lệ “{text}” (dùng dd/mm/yyyy hoặc yyyy-mm-dd)")
+
+
+FILTERS = {
+    "number": number,
+    "percent": percent,
+    "money": money,
+    "short_date": short_date,
+    "long_date": long_date,
+}
