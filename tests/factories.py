@@ -5,8 +5,7 @@ import itertools
 from datetime import date
 
 from awards.extensions import db
-from awards.org.models import (Assignment, Gender, Person, Role, RoleAssignment, Unit, UnitKind, UnitName,
-                               User)
+from awards.org.models import Assignment, Gender, Person, Role, RoleAssignment, Unit, UnitKind, UnitName, User
 
 _seq = itertools.count(1)
 PASSWORD = "Test-pass-123"

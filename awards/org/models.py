@@ -6,8 +6,19 @@ import hashlib
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Enum, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, select)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,7 +31,7 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
                 values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
-class UnitKind(str, enum.Enum):
+class UnitKind(enum.StrEnum):
     GENERAL_DEPARTMENT = "general_department"
     PROVINCIAL_DEPARTMENT = "provincial_department"
     DISTRICT_BRANCH = "district_branch"
@@ -29,12 +40,12 @@ class UnitKind(str, enum.Enum):
     OTHER = "other"
 
 
-class Gender(str, enum.Enum):
+class Gender(enum.StrEnum):
     MALE = "male"
     FEMALE = "female"
 
 
-class RatingLevel(str, enum.Enum):
+class RatingLevel(enum.StrEnum):
     """Yearly rating, best first; ``rank`` makes "at least HTTNV" a comparison."""
 
     HTXSNV = "HTXSNV"
@@ -47,7 +58,7 @@ class RatingLevel(str, enum.Enum):
         return {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}[self.value]
 
 
-class DisciplineLevel(str, enum.Enum):
+class DisciplineLevel(enum.StrEnum):
     """In increasing gravity; ``rank`` orders them."""
 
     KHIEN_TRACH = "khien_trach"
@@ -61,13 +72,13 @@ class DisciplineLevel(str, enum.Enum):
         return list(DisciplineLevel).index(self) + 1
 
 
-class ClusterRole(str, enum.Enum):
+class ClusterRole(enum.StrEnum):
     LEADER = "leader"
     DEPUTY = "deputy"
     MEMBER = "member"
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     ADMIN = "admin"
     HR = "hr"
     PROPOSER = "proposer"
@@ -77,7 +88,7 @@ class Role(str, enum.Enum):
     VIEWER = "viewer"
 
 
-class SubjectType(str, enum.Enum):
+class SubjectType(enum.StrEnum):
     PERSON = "person"
     UNIT = "unit"
 

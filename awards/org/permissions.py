@@ -6,7 +6,7 @@ user's scope answers 404 (its existence does not leak), never 403.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask import g, has_request_context
 from sqlalchemy import Select, select
