@@ -8,7 +8,10 @@ from awards.config import Config
 from awards.core import formatting
 from awards.core.database import configure_engine
 from awards.core.errors import StaleRecord, error_response, register_error_handlers
-from awards.extensions import api, babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+# ``api`` is imported under another name: the subpackage awards.api would shadow it in this namespace.
+from awards.extensions import api as api_extension
+from awards.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 
 def _select_locale() -> str:
@@ -37,7 +40,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
                    default_translation_directories=str(app.root_path + "/../translations"))
     bootstrap.init_app(app)
     limiter.init_app(app)
-    api.init_app(app)
+    api_extension.init_app(app)
 
     _register_models()
     _register_blueprints(app)
