@@ -98,10 +98,6 @@ def _register_request_cycle(app: Flask) -> None:
 
     register_loaders(login_manager)
 
-    @app.before_request
-    def _session_lifetime():
-        session.permanent = True  # PERMANENT_SESSION_LIFETIME applies: sessions expire
-
     @app.after_request
     def _commit(response):
         """One commit per request, only when the request succeeded; anything else is rolled back."""

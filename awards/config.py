@@ -27,9 +27,6 @@ def _dev_secret_key() -> str:
 
 
 class Config:
-    ENV_NAME = os.environ.get("AWARDS_ENV", "production")
-    DEVELOPMENT = ENV_NAME in {"development", "demo"}
-
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'awards.db'}"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -43,8 +40,6 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = not DEVELOPMENT
-    REMEMBER_COOKIE_SECURE = not DEVELOPMENT
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
     WTF_CSRF_TIME_LIMIT = 8 * 3600
@@ -65,6 +60,10 @@ class Config:
     PER_PAGE = 25
 
     def __init__(self) -> None:
+        self.ENV_NAME = os.environ.get("AWARDS_ENV", "production")
+        self.DEVELOPMENT = self.ENV_NAME in {"development", "demo"}
+        # Cookies travel over HTTPS only in production; `make run` serves plain HTTP on 127.0.0.1.
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = not self.DEVELOPMENT
         key = os.environ.get("SECRET_KEY")
         if not key:
             if not self.DEVELOPMENT:
@@ -76,10 +75,10 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
-    SESSION_COOKIE_SECURE = False
-    REMEMBER_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
 
     def __init__(self) -> None:
+        self.ENV_NAME, self.DEVELOPMENT = "test", True
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = False  # the test client speaks HTTP
         self.SECRET_KEY = "test-only-" + secrets.token_hex(8)

@@ -38,7 +38,8 @@ def login():
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
         if user is not None and user.active and user.check_password(form.password.data):
-            session.clear()
+            session.clear()  # a fresh session on sign-in (no fixation)
+            session.permanent = True  # PERMANENT_SESSION_LIFETIME: the session expires
             login_user(user)
             flash(_("Đăng nhập thành công."), "success")
             return redirect(_safe_next(request.args.get("next")))
