@@ -177,7 +177,7 @@ def save_cluster(code: str, *, name: str, organiser: Unit) -> Cluster:
 
 
 def set_cluster_member(cluster: Cluster, year: int, unit: Unit, role: ClusterRole) -> ClusterMember:
-    row = next((m for m in cluster.members if m.year == year and m.unit_id == unit.id), None)
+    row = next((m for m in cluster.members if m.year == year and (m.unit is unit or m.unit_id == unit.id)), None)
     if row is None:
         row = ClusterMember(year=year, unit=unit, role=role)
         cluster.members.append(row)
@@ -232,7 +232,7 @@ def create_user(username: str, password: str, *, roles: list[tuple[Role, Unit]] 
 
 
 def grant_role(user: User, role: Role, unit: Unit) -> RoleAssignment:
-    existing = next((r for r in user.roles if r.role == role and r.unit_id == unit.id), None)
+    existing = next((r for r in user.roles if r.role == role and (r.unit is unit or r.unit_id == unit.id)), None)
     if existing is not None:
         return existing
     assignment = RoleAssignment(role=role, unit=unit)
