@@ -1,3 +1,60 @@
+"""``flask import <kind> FILE``: one command per import kind, run as the system (no scope).
+
+A bad file prints one line per problem on stderr (``row 7, column birth_date: …``), changes nothing
+and exits with status 1.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app, has_request_context
 from flask.cli import AppGroup
+from flask_babel import force_locale
+
+from awards.extensions import db
+from awards.imports.framework import ImportKind, ImportRejected
+from awards.imports.kinds import KINDS
+from awards.imports.operations import run_import
+from awards.imports.reading import UnreadableFile, read_path
 
 import_cli = AppGroup("import", help="Nhập dữ liệu từ tệp CSV hoặc XLSX (tất cả hoặc không gì cả).")
+
+
+def _run(kind: ImportKind, file: Path) -> None:
+    try:
+        table = read_path(file)
+        result = run_import(kind, table, actor=None)
+    except UnreadableFile as exc:
+        click.echo(exc.message, err=True)
+        raise click.exceptions.Exit(1) from None
+    except ImportRejected as exc:
+        db.session.rollback()
+        for problem in exc.result.problems:
+            click.echo(str(problem), err=True)
+        raise click.exceptions.Exit(1) from None
+    db.session.commit()
+    click.echo(result.summary())
+
+
+def _command(kind: ImportKind) -> click.Command:
+    columns = ",".join(kind.column_names)
+
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def command(file: Path) -> None:
+        # The locale selector reads the browser session; outside a request the default locale applies.
+        if has_request_context():
+            _run(kind, file)
+        else:
+            with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "vi")):
+                _run(kind, file)
+
+    command.__name__ = f"import_{kind.name}"
+    # Evaluated once at start-up, outside any request: the Vietnamese msgid is the text.
+    label = str(kind.label)
+    return import_cli.command(kind.name, short_help=label,
+                              help=f"{label}: nhập từ FILE (.csv hoặc .xlsx) với các cột {columns}.")(command)
+
+
+for _kind in KINDS.values():
+    _command(_kind)
