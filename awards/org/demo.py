@@ -352,11 +352,11 @@ def _random_date(rng: random.Random, start: date, end: date) -> date:
 class _People:
     """Draws people one after another from one generator; the order of calls fixes the result."""
 
-    def __init__(self, rng: random.Random, prefix: str) -> None:
+    def __init__(self, rng: random.Random, prefix: str, taken: set[str]) -> None:
         self.rng = rng
         self.prefix = prefix
         self.count = 0
-        self.taken: set[str] = set()  # membership only, never iterated: iteration order would vary by process
+        self.taken = taken  # membership only, never iterated: iteration order would vary by process
 
     def name(self, gender: Gender) -> str:
         rng = self.rng
@@ -391,11 +391,12 @@ class _People:
 
 
 def _people(rng: random.Random) -> list[PersonPlan]:
-    dt = _People(rng, "DT")
+    taken: set[str] = set()  # one full name, one person: the demo is easier to follow
+    dt = _People(rng, "DT", taken)
     people = [dt.draw(post, code) for code, posts in CUC_POSTS.items() for post in posts]
     for code, _named, _place, size in DT_BRANCHES:
         people += [dt.draw(post, code) for post in _branch_posts(size)]
-    th = _People(rng, "TH")
+    th = _People(rng, "TH", taken)
     people += [th.draw(post, "TH") for post in (CUC_TRUONG, PHO_CUC_TRUONG)]
     for code, _named, _place in TH_BRANCHES:
         people += [th.draw(post, code) for post in (CHI_CUC_TRUONG, CHV_SO_CAP)]
