@@ -1,0 +1,143 @@
+"""Marshmallow schemas of the API: they dump the responses and describe them in the OpenAPI document.
+
+Shared shapes (the error body, pagination arguments and envelope) first, then one section per domain.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from marshmallow import Schema, fields, validate
+
+from awards.org.models import Gender, RatingLevel, UnitKind
+from awards.org.permissions import visible_unit_ids
+
+DEFAULT_PER_PAGE = 25
+MAX_PER_PAGE = 100
+
+# --- shared -----------------------------------------------------------------------------------------------
+
+
+class ApiErrorSchema(Schema):
+    """The one error body (``awards.core.errors.error_response``); replaces flask-smorest's default."""
+
+    code = fields.String(required=True, metadata={"description": "Machine-readable code, e.g. `not_found`.",
+                                                  "example": "not_found"})
+    message = fields.String(required=True, metadata={"description": "Message for people (Vietnamese)."})
+    status = fields.Integer(required=True, metadata={"description": "The HTTP status, repeated."})
+    errors = fields.Dict(metadata={"description": "Field messages, by location then field, "
+                                                  "e.g. `{\"query\": {\"page\": [\"…\"]}}` (validation errors only)."})
+
+
+# In a list: marshmallow puts a message in a list only when it is a str, and a lazy string is not one.
+_NOT_AN_INTEGER = {"invalid": [_l("Phải là một số nguyên.")]}
+
+
+class PaginationArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error=_l("Phải từ {min} trở lên.")),
+                          error_messages=_NOT_AN_INTEGER, metadata={"description": "Page number, from 1."})
+    per_page = fields.Integer(
+        load_default=DEFAULT_PER_PAGE,
+        validate=validate.Range(min=1, max=MAX_PER_PAGE, error=_l("Phải từ {min} đến {max}.")),
+        error_messages=_NOT_AN_INTEGER, metadata={"description": f"Rows per page, 1 to {MAX_PER_PAGE}."})
+
+
+class PageSchema(Schema):
+    """The envelope of every paginated list; subclasses set ``items``."""
+
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Rows across all pages."})
+    pages = fields.Integer(required=True, metadata={"description": "Number of pages (0 when there is no row)."})
+
+
+def page_of(pagination) -> dict:
+    """The envelope for a Flask-SQLAlchemy ``Pagination``."""
+    return {"items": pagination.items, "page": pagination.page, "per_page": pagination.per_page,
+            "total": pagination.total, "pages": pagination.pages}
+
+
+# --- organisation -----------------------------------------------------------------------------------------
+
+def _code_if_visible(unit) -> str | None:
+    # A unit the caller may not see is reported as null, not by its code: its existence does not leak.
+    if unit is None or unit.id not in visible_unit_ids(current_user):
+        return None
+    return unit.code
+
+
+class UnitSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "The name in force today."})
+    kind = fields.Enum(UnitKind, by_value=True, required=True, metadata={"type": "string"})
+    parent_code = fields.Method("get_parent_code", allow_none=True, required=True, metadata={
+        "type": "string", "description": "The parent unit; null at the top of what the caller may see."})
+    legal_personality = fields.Boolean(required=True, metadata={
+        "description": "Whether the head of the unit may sign decisions (tư cách pháp nhân)."})
+    document_code = fields.String(allow_none=True, required=True, metadata={
+        "description": "Used in document symbols, e.g. CTHADS."})
+    place = fields.String(allow_none=True, required=True, metadata={
+        "description": "Place name printed on documents (\"Đồng Tháp, ngày …\")."})
+
+    def get_parent_code(self, unit) -> str | None:
+        return _code_if_visible(unit.parent) if unit.parent_id is not None else None
+
+
+class UnitNameSchema(Schema):
+    name = fields.String(required=True)
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(allow_none=True, required=True, metadata={"description": "null: still in force."})
+
+
+class UnitDetailSchema(UnitSchema):
+    names = fields.List(fields.Nested(UnitNameSchema), required=True,
+                        metadata={"description": "Every name the unit has had, oldest first."})
+
+
+class PeopleArgsSchema(PaginationArgsSchema):
+    unit = fields.String(metadata={"description": "A unit code: only people of that unit and the units below it."})
+
+
+class PersonSchema(Schema):
+    code = fields.String(required=True)
+    full_name = fields.String(required=True)
+    gender = fields.Enum(Gender, by_value=True, required=True, metadata={"type": "string"})
+    birth_date = fields.Date(allow_none=True, required=True)
+    hire_date = fields.Date(allow_none=True, required=True)
+    position = fields.String(allow_none=True, required=True)
+    grade = fields.String(allow_none=True, required=True)
+    unit_code = fields.String(attribute="unit.code", required=True, metadata={"description": "Current unit."})
+    unit_name = fields.String(attribute="unit.name", required=True,
+                              metadata={"description": "Its name in force today."})
+
+
+class PersonPageSchema(PageSchema):
+    items = fields.List(fields.Nested(PersonSchema), required=True)
+
+
+class AssignmentSchema(Schema):
+    unit_code = fields.Method("get_unit_code", allow_none=True, required=True, metadata={
+        "type": "string", "description": "null when that unit lies outside the caller's scope."})
+    unit_name = fields.Method("get_unit_name", allow_none=True, required=True, metadata={
+        "type": "string", "description": "The unit's name at the start of the period; null as unit_code."})
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(allow_none=True, required=True, metadata={"description": "null: still in force."})
+
+    def get_unit_code(self, assignment) -> str | None:
+        return _code_if_visible(assignment.unit)
+
+    def get_unit_name(self, assignment) -> str | None:
+        if _code_if_visible(assignment.unit) is None:
+            return None
+        return assignment.unit.name_on(assignment.valid_from)
+
+
+class RatingSchema(Schema):
+    year = fields.Integer(required=True, metadata={"description": "Emulation year label."})
+    rating = fields.Enum(RatingLevel, by_value=True, required=True, metadata={"type": "string"})
+
+
+class PersonDetailSchema(PersonSchema):
+    assignments = fields.List(fields.Nested(AssignmentSchema), required=True,
+                              metadata={"description": "Units the person has worked in, oldest first."})
+    ratings = fields.List(fields.Nested(RatingSchema), required=True,
+                          metadata={"description": "Yearly ratings, oldest first."})
