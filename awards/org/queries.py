@@ -235,6 +235,7 @@ def visible_clusters(user: User, on: date | None = None) -> list[ClusterYear]:
 # --- dashboard --------------------------------------------------------------------------------------------
 
 _ROLE_ORDER = {role: i for i, role in enumerate(Role)}
+DASHBOARD_PEOPLE = 10
 
 
 @dataclass
@@ -242,6 +243,7 @@ class RoleScope:
     role: Role
     node: UnitNode  # the scope unit, with its people counts
     units: int  # units in the scope (the unit and those below it)
+    people: list[Person] = field(default_factory=list)  # a first page of its people, for proposers
 
 
 @dataclass
@@ -258,8 +260,14 @@ def dashboard(user: User) -> Dashboard:
     scopes = []
     for ra in sorted(user.roles, key=lambda r: (_ROLE_ORDER[r.role], r.unit_id)):
         node = tree.nodes.get(ra.unit_id)
-        if node is not None:
-            scopes.append(RoleScope(ra.role, node, len(tree.subtree_ids(ra.unit_id))))
+        if node is None:
+            continue
+        scope = RoleScope(ra.role, node, len(tree.subtree_ids(ra.unit_id)))
+        if ra.role == Role.PROPOSER:
+            # Proposers nominate their own unit's people, so the home page lists them (a bounded first page).
+            scope.people = list(people_page(user, unit_ids=tree.subtree_ids(ra.unit_id),
+                                            per_page=DASHBOARD_PEOPLE).items)
+        scopes.append(scope)
     staff_ids = visible_unit_ids(user, STAFF_MANAGERS)
     staff_people = sum(tree.nodes[i].people for i in staff_ids if i in tree.nodes)
     return Dashboard(tree, scopes, staff_people, len(staff_ids))
