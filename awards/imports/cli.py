@@ -29,7 +29,7 @@ def _run(kind: ImportKind, file: Path) -> None:
         click.echo(exc.message, err=True)
         raise click.exceptions.Exit(1) from None
     except ImportRejected as exc:
-        db.session.rollback()
+        # Nothing to roll back: a rejected file was never written, a failed write undid its savepoint.
         for problem in exc.result.problems:
             click.echo(str(problem), err=True)
         raise click.exceptions.Exit(1) from None

@@ -246,7 +246,7 @@ def validate(kind: ImportKind, table: Table, *, scope: set[int] | None = None) -
     checker = Checker(kind, scope)
     kind.check(rows, checker)
     problems.extend(checker.problems)
-    unique = sorted(set(problems), key=lambda p: (p.row, _column_rank(kind, p.column), p.message))
+    unique = sorted(set(problems), key=lambda p: (p.row, _column_rank(kind, p.column), p.column, p.message))
     return ImportResult(kind, rows, unique)
 
 
