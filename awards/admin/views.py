@@ -1,11 +1,27 @@
-"""Admin CRUD for units, names, clusters, people, ratings, discipline, users and roles."""
-from flask import Blueprint, render_template
-from flask_login import login_required
+"""The admin home; the record pages live in one module per record type, registered on the same blueprint."""
+from __future__ import annotations
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from flask import render_template
+from sqlalchemy import func, select
+
+from awards.admin import account_views, cluster_views, people_views, unit_views  # noqa: F401 (routes)
+from awards.admin import bp
+from awards.admin.permissions import admin_unit_ids, require_admin
+from awards.admin.queries import accounts_list, clusters_list, units_list
+from awards.extensions import db
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
 
 
 @bp.route("/")
-@login_required
 def index():
-    return render_template("org/dashboard.html")
+    require_admin()
+    scope = admin_unit_ids()
+    counts = {"units": _count(units_list(scope)), "clusters": _count(clusters_list(scope)),
+              "accounts": _count(accounts_list(scope))}
+    return render_template("admin/index.html", counts=counts)
+
+
+__all__ = ["bp"]
