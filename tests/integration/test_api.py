@@ -215,6 +215,14 @@ def test_a_session_with_the_token_of_another_user_gets_401(call, login, org):
     assert call(f"{API}/units", token=token_for(org.admin)).status_code == 401
 
 
+def test_options_needs_no_credentials_and_shows_no_record(client, staff):
+    # A CORS preflight carries no credentials; the answer is the same for a code that exists or not.
+    for code in ("B1", "NO-SUCH-CODE"):
+        response = client.options(f"{API}/people/{code}")
+        assert response.status_code == 200 and response.get_data() == b""
+        assert "GET" in response.headers["Allow"]
+
+
 def test_a_write_to_a_read_only_endpoint_is_405_json(call, login, org):
     with_token = call(f"{API}/units", method="POST", json={}, token=token_for(org.proposer))
     assert with_token.status_code == 405 and with_token.get_json()["code"] == "method_not_allowed"
