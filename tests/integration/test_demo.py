@@ -65,19 +65,13 @@ def cli(app, db):
     return lambda *args: invoke(app, *args)
 
 
-@pytest.fixture()
-def seeded(cli, cheap_hashing):
-    result = cli("seed-demo")
-    assert result.exit_code == 0, result.output
-    return result
-
-
 @pytest.fixture(scope="class")
 def demo_db(app):
     """The demo seeded once for a class of read-only tests, then rolled back.
 
     The same isolation as conftest's ``db`` (one outer transaction; commits only release savepoints),
-    held for a class instead of a test: a seed costs about half a second and these tests only read.
+    held for a class instead of a test: a seed costs half a second or more, and these tests only read (or
+    undo what they change).
     """
     with app.app_context(), pytest.MonkeyPatch.context() as mp:
         _cheapen_hashing(mp)
@@ -121,6 +115,10 @@ def subtree_codes(root: Unit) -> set[str]:
     return codes
 
 
+def ids_under(code: str) -> list[int]:
+    return [u.id for u in all_of(Unit) if u.code in subtree_codes(unit(code))]
+
+
 # --- determinism -----------------------------------------------------------------------------------
 
 def _plan_digest_in_new_process(hash_seed: str) -> str:
@@ -137,10 +135,6 @@ def test_plan_is_the_same_in_every_process():
     here = demo.build_plan().digest()
     assert _plan_digest_in_new_process(hash_seed) == here
     assert demo.build_plan(seed=demo.SEED + 1).digest() != here  # the digest does see the generated content
-
-
-def ids_under(code: str) -> list[int]:
-    return [u.id for u in all_of(Unit) if u.code in subtree_codes(unit(code))]
 
 
 # --- one shared seed for the read-only checks -------------------------------------------------------
@@ -280,6 +274,17 @@ class TestSeededDemo:
             row = next(line for line in lines if line.split()[0] == username)
             assert f"{scope} –" in row and row.rstrip().endswith("demo")
 
+    def test_demo_logins_says_when_a_demo_password_was_changed(self, app):
+        changed = _db.session.begin_nested()  # undone below, so the class's seed stays as planned
+        try:
+            _db.session.scalar(select(User).where(User.username == "hr")).set_password("Changed-pass-1")
+            _db.session.flush()
+            lines = invoke(app, "users", "demo-logins").output.splitlines()
+        finally:
+            changed.rollback()
+        assert "(đã đổi)" in next(line for line in lines if line.split()[0] == "hr")
+        assert "(đã đổi)" not in next(line for line in lines if line.split()[0] == "admin")
+
     def test_seed_refuses_a_database_that_has_units(self, app):
         before = demo.database_digest()
         result = invoke(app, "seed-demo")
@@ -289,14 +294,6 @@ class TestSeededDemo:
 
 
 # --- tests that need their own database ------------------------------------------------------------
-
-def test_demo_logins_says_when_a_demo_password_was_changed(db, cli, seeded):
-    user = db.session.scalar(select(User).where(User.username == "hr"))
-    user.set_password("Changed-pass-1")
-    db.session.flush()
-    row = next(line for line in cli("users", "demo-logins").output.splitlines() if line.split()[0] == "hr")
-    assert "(đã đổi)" in row
-
 
 def test_demo_logins_without_demo_data_says_so(cli):
     result = cli("users", "demo-logins")
