@@ -10,7 +10,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Opti
 from awards.core.errors import ValidationFailed
 from awards.core.formatting import parse_date, short_date
 from awards.org import labels
-from awards.org.models import ClusterRole, DisciplineLevel, Gender, RatingLevel, Role, UnitKind
+from awards.org.models import ClusterRole
 from awards.org.operations import check_password_policy
 
 # WTForms ships no Vietnamese catalogue; these replace its built-in English messages.
@@ -76,6 +76,19 @@ def _int_or_none(value):
     return int(value)
 
 
+def _enum_or_none(enum_cls):
+    """Coerce for enum selects that start on an empty option: nothing is picked for the user."""
+    def coerce(value):
+        return None if value in (None, "") else enum_cls(value)
+    return coerce
+
+
+def _enum_select(label, labels_map, what, **kwargs) -> SelectField:
+    return SelectField(label, choices=placeholder(_l("— Chọn —")) + options(labels.choices(labels_map)),
+                       coerce=_enum_or_none(next(iter(labels_map)).__class__),
+                       validators=[_chosen(what)], **kwargs)
+
+
 def _year_field() -> IntegerField:
     return IntegerField(_l("Năm"), validators=[
         _required(_l("năm")),
@@ -116,8 +129,7 @@ class _UnitIdentityFields(AdminForm):
 
 
 class UnitForm(AdminForm):
-    kind = SelectField(_l("Loại đơn vị"), choices=options(labels.choices(labels.UNIT_KIND_LABELS)), coerce=UnitKind,
-                       validators=[_chosen(_l("loại đơn vị"))])
+    kind = _enum_select(_l("Loại đơn vị"), labels.UNIT_KIND_LABELS, _l("loại đơn vị"))
     parent_id = SelectField(_l("Đơn vị cấp trên"), coerce=_int_or_none, validate_choice=True)
     legal_personality = BooleanField(_l("Có tư cách pháp nhân (thủ trưởng ký quyết định khen thưởng)"))
     document_code = StringField(_l("Ký hiệu văn bản"), validators=[Optional(), Length(max=40)],
@@ -143,8 +155,7 @@ class UnitNameForm(_VersionMixin, AdminForm):
 
 class RatingForm(_VersionMixin, AdminForm):
     year = _year_field()
-    rating = SelectField(_l("Xếp loại"), choices=options(labels.choices(labels.RATING_LABELS)), coerce=RatingLevel,
-                         validators=[_chosen(_l("mức xếp loại"))])
+    rating = _enum_select(_l("Xếp loại"), labels.RATING_LABELS, _l("mức xếp loại"))
 
 
 # --- clusters ----------------------------------------------------------------------------------------
@@ -182,8 +193,7 @@ class _PersonIdentityFields(AdminForm):
 
 class PersonForm(AdminForm):
     full_name = StringField(_l("Họ và tên"), validators=[_required(_l("họ và tên")), Length(max=160)])
-    gender = SelectField(_l("Giới tính"), choices=options(labels.choices(labels.GENDER_LABELS)), coerce=Gender,
-                         validators=[_chosen(_l("giới tính"))])
+    gender = _enum_select(_l("Giới tính"), labels.GENDER_LABELS, _l("giới tính"))
     birth_date = VnDateField(_l("Ngày sinh"), validators=[Optional()])
     hire_date = VnDateField(_l("Ngày vào ngành"), validators=[Optional()])
     position = StringField(_l("Chức vụ, chức danh"), validators=[Optional(), Length(max=160)])
@@ -212,8 +222,7 @@ class AssignForm(_VersionMixin, AdminForm):
 
 
 class DisciplineForm(_VersionMixin, AdminForm):
-    level = SelectField(_l("Hình thức kỷ luật"), choices=options(labels.choices(labels.DISCIPLINE_LABELS)),
-                        coerce=DisciplineLevel, validators=[_chosen(_l("hình thức kỷ luật"))])
+    level = _enum_select(_l("Hình thức kỷ luật"), labels.DISCIPLINE_LABELS, _l("hình thức kỷ luật"))
     start_date = VnDateField(_l("Từ ngày"), validators=[_required(_l("ngày bắt đầu"))])
     end_date = VnDateField(_l("Đến ngày"), validators=[Optional()],
                            description=_l("Để trống nếu chưa hết thời hạn."))
@@ -242,23 +251,23 @@ class _UserCreateFields(AdminForm):
         _required(_l("lại mật khẩu")), EqualTo("password", message=_l("Hai mật khẩu không khớp."))])
 
 
-class _UserPersonField(AdminForm):
-    person_code = StringField(_l("Mã cán bộ gắn với tài khoản"), validators=[Optional(), Length(max=40)],
-                              description=_l("Không bắt buộc; ví dụ tài khoản của thành viên Hội đồng."))
+def _person_code_field() -> StringField:
+    return StringField(_l("Mã cán bộ gắn với tài khoản"), validators=[Optional(), Length(max=40)],
+                       description=_l("Không bắt buộc; ví dụ tài khoản của thành viên Hội đồng."))
 
 
-class UserCreateForm(_UserPersonField, _UserCreateFields):
-    pass
+class UserCreateForm(_UserCreateFields):
+    person_code = _person_code_field()
 
 
-class UserEditForm(_VersionMixin, _UserPersonField):
+class UserEditForm(_VersionMixin, AdminForm):
     active = BooleanField(_l("Đang hoạt động (được phép đăng nhập)"))
     new_password = PasswordField(_l("Đặt lại mật khẩu"), validators=[Optional(), _password_policy],
                                  description=_l("Để trống nếu không đổi mật khẩu."))
+    person_code = _person_code_field()
 
 
 class RoleForm(_VersionMixin, AdminForm):
-    role = SelectField(_l("Vai trò"), choices=options(labels.choices(labels.ROLE_LABELS)), coerce=Role,
-                       validators=[_chosen(_l("vai trò"))])
+    role = _enum_select(_l("Vai trò"), labels.ROLE_LABELS, _l("vai trò"))
     unit_id = SelectField(_l("Phạm vi (đơn vị và các đơn vị trực thuộc)"), coerce=_int_or_none,
                           validators=[_chosen(_l("đơn vị"))])
