@@ -8,14 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app, has_request_context
 from flask.cli import AppGroup
-from flask_babel import force_locale
 
 from awards.extensions import db
 from awards.imports.framework import ImportKind, ImportRejected
 from awards.imports.kinds import KINDS
-from awards.imports.operations import run_import
+from awards.imports.operations import default_locale_outside_requests, run_import
 from awards.imports.reading import UnreadableFile, read_path
 
 import_cli = AppGroup("import", help="Nhập dữ liệu từ tệp CSV hoặc XLSX (tất cả hoặc không gì cả).")
@@ -42,12 +40,8 @@ def _command(kind: ImportKind) -> click.Command:
 
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     def command(file: Path) -> None:
-        # The locale selector reads the browser session; outside a request the default locale applies.
-        if has_request_context():
+        with default_locale_outside_requests():
             _run(kind, file)
-        else:
-            with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "vi")):
-                _run(kind, file)
 
     command.__name__ = f"import_{kind.name}"
     # Evaluated once at start-up, outside any request: the Vietnamese msgid is the text.
