@@ -218,6 +218,17 @@ def test_unit_outside_scope_is_404_and_without_admin_role_403(as_user, org, dt_a
     assert as_user(mixed).get("/admin/units/DT-A/edit").status_code == 403
 
 
+def test_a_provincial_admin_keeps_the_parent_above_their_scope(as_user, org, dt_admin, db):
+    client = as_user(dt_admin)
+    kept = client.post("/admin/units/DT/edit", data=unit_form(org.dt, parent_id=str(org.root.id), place="Cao Lãnh"))
+    assert kept.status_code == 302
+    db.session.refresh(org.dt)
+    moved = client.post("/admin/units/DT/edit", data=unit_form(org.dt, parent_id=str(org.th.id), place="Sa Đéc"))
+    assert moved.status_code == 422 and "Lựa chọn không hợp lệ" in text(moved)
+    db.session.refresh(org.dt)
+    assert (org.dt.parent, org.dt.place) == (org.root, "Cao Lãnh")
+
+
 def test_parent_choices_are_the_admins_units(as_user, org, dt_admin):
     page = text(as_user(dt_admin).get("/admin/units/DT-A/edit"))
     options = re.findall(r'<option[^>]*value="(\d*)"', page.split('name="parent_id"')[1].split("</select>")[0])
