@@ -8,6 +8,7 @@ import os
 import tempfile
 
 import pytest
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -72,9 +73,20 @@ def db(app):
             connection.close()
 
 
+def _fresh_g(sender, **extra):
+    # Test requests run inside the db fixture's app context, so `g` (Flask-Login's user, the scope cache)
+    # would otherwise carry over from one request to the next, even across users.
+    for name in list(vars(g)):
+        delattr(g, name)
+
+
 @pytest.fixture()
 def client(app, db):
-    return app.test_client()
+    request_started.connect(_fresh_g, app)
+    try:
+        yield app.test_client()
+    finally:
+        request_started.disconnect(_fresh_g, app)
 
 
 @pytest.fixture()
