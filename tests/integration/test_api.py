@@ -282,7 +282,7 @@ def _login_with_csrf(client, user) -> None:
     assert response.status_code == 302
 
 
-def test_writes_need_a_bearer_token_even_with_a_signed_in_session(db, org):
+def test_writes_need_a_bearer_token_even_with_a_signed_in_session(db, org, spec):
     with probe_app(db) as probe:
         browser = probe.test_client()
         assert browser.post(f"{API}/probe").status_code == 401
@@ -290,6 +290,7 @@ def test_writes_need_a_bearer_token_even_with_a_signed_in_session(db, org):
         assert browser.get(f"{API}/probe").get_json() == {"user": "t_proposer"}
         refused = browser.post(f"{API}/probe")
         assert refused.status_code == 401 and refused.get_json()["code"] == "unauthorized"
+        assert_matches_spec(spec, "POST", f"{API}/probe", refused)  # the documented error body
         token = token_for(org.proposer)
         both = browser.post(f"{API}/probe", headers={"Authorization": f"Bearer {token}"})
         assert both.status_code == 200 and both.get_json() == {"user": "t_proposer"}
