@@ -19,8 +19,10 @@ def _blueprints() -> list[ApiBlueprint]:
 
 
 def register_api_blueprint(blp: ApiBlueprint) -> None:
-    """Register one API blueprint: documented, and exempt from the CSRF token (``auth`` requires a bearer
-    token for writes instead)."""
+    """Register one API blueprint, documented and exempt from the CSRF token check.
+
+    ``auth.authenticate`` requires a bearer token for writes instead, which a cross-site form cannot send.
+    """
     if not isinstance(blp, ApiBlueprint):
         raise TypeError(f"{blp.name}: API blueprints must be ApiBlueprint, which authenticates every request")
     csrf.exempt(blp)
@@ -31,11 +33,11 @@ def _document_errors_and_security(app: Flask) -> None:
     # flask-smorest documents errors with its own schema (code: integer, status: string); ours is the body
     # awards.core.errors produces. Its error responses are registered lazily at init_app, so registering
     # them again now, before any blueprint refers to them, replaces the schema everywhere.
+    spec = api.spec
     api.ERROR_SCHEMA = ApiErrorSchema
     api._register_responses()
     # Its own error schema was registered by then too; drop it, nothing refers to it any more.
-    api.spec.components.schemas.pop("Error", None)
-    spec = api.spec
+    spec.components.schemas.pop("Error", None)
     spec.components.security_scheme(BEARER_SCHEME, {
         "type": "http", "scheme": "bearer",
         "description": "An API token: `flask --app wsgi users token NAME` prints one."})
