@@ -242,10 +242,18 @@ class TestSeededDemo:
         for username, (role, scope) in EXPECTED_LOGINS.items():
             user = users[username]
             assert [(ra.role, ra.unit.code) for ra in user.roles] == [(role, scope)]
-            client = app.test_client()
-            response = client.post("/login", data={"username": username, "password": "demo"})
-            assert response.status_code == 302, username
-            assert client.get("/").status_code == 200
+            # A fresh app context per user: requests reuse the current one, whose ``g`` would carry the
+            # previous user (Flask-Login keeps it there) into this login.
+            with app.app_context():
+                client = app.test_client()
+                wrong = client.post("/login", data={"username": username, "password": "not-demo"})
+                assert wrong.status_code == 401, username
+                response = client.post("/login", data={"username": username, "password": "demo"})
+                assert response.status_code == 302, username
+                with client.session_transaction() as session:
+                    assert session["_user_id"] == str(user.id)
+            with app.app_context():
+                assert client.get("/").status_code == 200
 
         assert users["approver"].person.position == "Cục trưởng"
         assert users["approver"].person.unit.code == "DT"
@@ -253,6 +261,22 @@ class TestSeededDemo:
         assert len({m.id for m in members}) == 9
         dt_units = subtree_codes(unit("DT"))
         assert all(m.unit.code in dt_units for m in members)
+
+    def test_proposer_cannot_open_another_branch(self, app):
+        with app.app_context():
+            client = app.test_client()
+            assert client.post("/login", data={"username": "proposer", "password": "demo"}).status_code == 302
+        for code, status in (("DT-LAPVO", 200), ("DT-LAIVUNG", 404), ("DT", 404), ("TH-QUANSON", 404)):
+            with app.app_context():
+                assert client.get(f"/units/{code}").status_code == status, code
+        other = _db.session.scalar(select(Person).join(Unit, Person.unit_id == Unit.id)
+                                   .where(Unit.code == "DT-LAIVUNG").limit(1))
+        own = _db.session.scalar(select(Person).join(Unit, Person.unit_id == Unit.id)
+                                 .where(Unit.code == "DT-LAPVO").limit(1))
+        with app.app_context():
+            assert client.get(f"/people/{own.code}").status_code == 200
+        with app.app_context():
+            assert client.get(f"/people/{other.code}").status_code == 404
 
     def test_demo_users_see_only_their_scope(self):
         users = {u.username: u for u in all_of(User)}
