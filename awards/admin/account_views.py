@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from awards.admin import bp
 from awards.admin.forms import RoleForm, UserCreateForm, UserEditForm, VersionForm, placeholder, unit_choices
-from awards.admin.operations import bump_version, check_version, revoke_api_token, revoke_role, update_user
+from awards.admin.operations import bump_version, check_version
 from awards.admin.permissions import (
     account_for_admin,
     admin_unit_ids,
@@ -20,7 +20,7 @@ from awards.admin.queries import accounts_list, units_by_ids
 from awards.core.errors import NotFound, ValidationFailed
 from awards.extensions import db
 from awards.org.models import ApiToken, RoleAssignment, Unit, User
-from awards.org.operations import create_user, grant_role, issue_api_token
+from awards.org.operations import create_user, grant_role, issue_api_token, revoke_api_token, revoke_role, update_user
 
 INVALID = 422
 

@@ -18,13 +18,13 @@ from awards.admin.forms import (
     placeholder,
     unit_choices,
 )
-from awards.admin.operations import bump_version, check_version, remove_cluster_member
+from awards.admin.operations import bump_version, check_version
 from awards.admin.permissions import admin_unit_ids, cluster_for_admin, require_admin
 from awards.admin.queries import clusters_list, units_by_ids
 from awards.core.errors import NotFound
 from awards.extensions import db
 from awards.org.models import Cluster, ClusterMember, Unit
-from awards.org.operations import save_cluster, set_cluster_member
+from awards.org.operations import remove_cluster_member, save_cluster, set_cluster_member
 
 INVALID = 422
 

@@ -19,18 +19,14 @@ from awards.admin.forms import (
     placeholder,
     unit_choices,
 )
-from awards.admin.operations import (
-    bump_version,
-    check_version,
-    delete_discipline,
-    save_person_record,
-    update_discipline,
-)
+from awards.admin.operations import bump_version, check_version
 from awards.admin.permissions import discipline_for_staff, person_for_staff, require_staff_manager, staff_unit_ids
 from awards.admin.queries import ratings_of, units_by_ids
+from awards.core.errors import ValidationFailed
 from awards.extensions import db
 from awards.org.models import Person, Unit
-from awards.org.operations import assign, record_discipline, set_rating
+from awards.org.operations import (assign, delete_discipline, record_discipline, save_person, set_rating,
+                                   update_discipline)
 
 INVALID = 422
 
@@ -57,8 +53,8 @@ def person_new():
         if db.session.scalar(select(Person.id).where(Person.code == code)) is not None:
             form.code.errors.append(_("Mã cán bộ “%(code)s” đã tồn tại.", code=code))
         else:
-            person = save_person_record(code, **_person_fields(form),
-                                        unit=db.session.get(Unit, form.unit_id.data), since=form.since.data)
+            person = save_person(code, **_person_fields(form),
+                                 unit=db.session.get(Unit, form.unit_id.data), since=form.since.data)
             flash(_("Đã thêm cán bộ %(name)s.", name=person.full_name), "success")
             return redirect(url_for("admin.person_edit", code=person.code))
     status = INVALID if form.is_submitted() else 200
@@ -91,7 +87,7 @@ def person_edit(code: str):
     check_version(person, form.version.data)
     if not form.validate():
         return _person_page(person, form=form, status=INVALID)
-    save_person_record(person.code, **_person_fields(form))
+    save_person(person.code, **_person_fields(form))
     flash(_("Đã lưu thông tin cán bộ %(name)s.", name=person.full_name), "success")
     return redirect(url_for("admin.person_edit", code=person.code))
 
@@ -104,18 +100,17 @@ def person_assign(code: str):
     _unit_select(form.unit_id)
     check_version(person, form.version.data)
     if form.validate():
-        latest = max(person.assignments, key=lambda a: a.valid_from, default=None)
-        if latest is not None and form.since.data < latest.valid_from:
-            # Assignments are a timeline: a move dated before the current one would overlap it.
-            form.since.errors.append(_("Ngày chuyển phải từ %(day)s trở đi (ngày bắt đầu công tác hiện tại).",
-                                       day=latest.valid_from.strftime("%d/%m/%Y")))
-        elif latest is not None and latest.unit_id == form.unit_id.data:
+        if person.unit_id == form.unit_id.data:
             form.unit_id.errors.append(_("Cán bộ đang công tác tại đơn vị này."))
         else:
-            assign(person, db.session.get(Unit, form.unit_id.data), form.since.data)
-            bump_version(person)
-            flash(_("Đã chuyển cán bộ %(name)s sang đơn vị mới.", name=person.full_name), "success")
-            return redirect(url_for("admin.person_edit", code=person.code, _anchor="assignments"))
+            try:
+                assign(person, db.session.get(Unit, form.unit_id.data), form.since.data)
+            except ValidationFailed as exc:  # a move dated before the current assignment
+                form.since.errors.append(exc.message)
+            else:
+                bump_version(person)
+                flash(_("Đã chuyển cán bộ %(name)s sang đơn vị mới.", name=person.full_name), "success")
+                return redirect(url_for("admin.person_edit", code=person.code, _anchor="assignments"))
     return _person_page(person, assign_form=form, status=INVALID)
 
 

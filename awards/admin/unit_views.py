@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from awards.admin import bp
 from awards.admin.forms import RatingForm, UnitCreateForm, UnitEditForm, UnitNameForm, placeholder, unit_choices
-from awards.admin.operations import bump_version, check_version, update_unit
+from awards.admin.operations import bump_version, check_version
 from awards.admin.permissions import admin_unit_ids, require_admin, unit_for_admin, unit_for_staff
 from awards.admin.queries import ratings_of, units_by_ids, units_list
 from awards.core.errors import ValidationFailed
@@ -92,9 +92,9 @@ def unit_edit(code: str):
         return _unit_page(unit, form=form, status=INVALID)
     parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data is not None else None
     try:
-        update_unit(unit, kind=form.kind.data, parent=parent, legal_personality=form.legal_personality.data,
-                    document_code=(form.document_code.data or "").strip(), place=(form.place.data or "").strip(),
-                    authorised_staff=form.authorised_staff.data)
+        save_unit(unit.code, kind=form.kind.data, parent=parent, legal_personality=form.legal_personality.data,
+                  document_code=(form.document_code.data or "").strip(), place=(form.place.data or "").strip(),
+                  authorised_staff=form.authorised_staff.data)
     except ValidationFailed as exc:
         form.parent_id.errors.append(exc.message)
         return _unit_page(unit, form=form, status=INVALID)

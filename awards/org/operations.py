@@ -50,9 +50,12 @@ def would_create_cycle(unit: Unit, parent: Unit | None) -> bool:
     return False
 
 
+KEEP = object()  # "leave this attribute as it is" where None is a value the caller may set
+
+
 def save_unit(code: str, *, name: str | None = None, kind: UnitKind, parent: Unit | None = None,
               legal_personality: bool = False, document_code: str | None = None, place: str | None = None,
-              valid_from: date | None = None, authorised_staff: int | None = None) -> Unit:
+              valid_from: date | None = None, authorised_staff: int | None | object = KEEP) -> Unit:
     """Create the unit ``code`` or update it in place; a new ``name`` opens a name period at ``valid_from``."""
     unit = _one(Unit, code=code)
     if unit is None:
@@ -65,7 +68,7 @@ def save_unit(code: str, *, name: str | None = None, kind: UnitKind, parent: Uni
     unit.legal_personality = legal_personality
     unit.document_code = document_code or None
     unit.place = place or None
-    if authorised_staff is not None:
+    if authorised_staff is not KEEP:
         unit.authorised_staff = authorised_staff
     if name:
         rename_unit(unit, name, valid_from or date(2000, 1, 1))
@@ -99,8 +102,12 @@ def rename_unit(unit: Unit, name: str, valid_from: date) -> UnitName:
 
 def save_person(code: str, *, full_name: str, gender: Gender, birth_date: date | None = None,
                 hire_date: date | None = None, position: str | None = None, grade: str | None = None,
-                unit: Unit | None = None, since: date | None = None) -> Person:
-    """Create or update the person ``code``; a different ``unit`` starts a new assignment at ``since``."""
+                unit: Unit | None = None, since: date | None = None, investigation_pending: bool | None = None,
+                complaint_pending: bool | None = None) -> Person:
+    """Create or update the person ``code``; a different ``unit`` starts a new assignment at ``since``.
+
+    The pending flags (investigation, complaint) block any award while set; None leaves them as they are.
+    """
     person = _one(Person, code=code)
     if person is None:
         person = Person(code=code, full_name=full_name, gender=gender)
@@ -111,6 +118,10 @@ def save_person(code: str, *, full_name: str, gender: Gender, birth_date: date |
     person.hire_date = hire_date
     person.position = position or None
     person.grade = grade or None
+    if investigation_pending is not None:
+        person.investigation_pending = investigation_pending
+    if complaint_pending is not None:
+        person.complaint_pending = complaint_pending
     if unit is not None and person.unit is not unit:
         assign(person, unit, since or hire_date or date.today())
     db.session.flush()
@@ -118,7 +129,15 @@ def save_person(code: str, *, full_name: str, gender: Gender, birth_date: date |
 
 
 def assign(person: Person, unit: Unit, since: date) -> Assignment:
-    """Move ``person`` to ``unit`` from ``since``: the open assignment ends the day before."""
+    """Move ``person`` to ``unit`` from ``since``: the open assignment ends the day before.
+
+    ``since`` may not fall before the latest assignment's start: history is not rewritten by a move
+    (the same start date corrects that assignment's unit).
+    """
+    latest = max(person.assignments, key=lambda a: a.valid_from, default=None)
+    if latest is not None and since < latest.valid_from:
+        raise ValidationFailed(f"Ngày chuyển đơn vị phải từ {latest.valid_from:%d/%m/%Y} trở đi "
+                               "(ngày bắt đầu công tác ở đơn vị hiện tại).")
     for a in person.assignments:
         if a.valid_to is None and a.valid_from < since:
             a.valid_to = since - timedelta(days=1)
@@ -148,6 +167,25 @@ def set_rating(year: int, rating: RatingLevel, *, person: Person | None = None,
     row.rating = rating
     db.session.flush()
     return row
+
+
+def update_discipline(discipline: Discipline, *, level: DisciplineLevel, start_date: date,
+                      end_date: date | None, reason: str) -> Discipline:
+    """Correct a discipline record in place (``record_discipline`` keys on level and start date)."""
+    if end_date is not None and end_date < start_date:
+        raise ValidationFailed("Ngày kết thúc không được trước ngày bắt đầu.")
+    discipline.level = level
+    discipline.start_date = start_date
+    discipline.end_date = end_date
+    discipline.reason = reason or ""
+    db.session.flush()
+    return discipline
+
+
+def delete_discipline(discipline: Discipline) -> None:
+    """Remove a discipline recorded by mistake (a lifted one keeps its record with an end date instead)."""
+    discipline.person.disciplines.remove(discipline)
+    db.session.flush()
 
 
 def record_discipline(person: Person, level: DisciplineLevel, start_date: date, end_date: date | None = None,
@@ -184,6 +222,12 @@ def set_cluster_member(cluster: Cluster, year: int, unit: Unit, role: ClusterRol
     row.role = role
     db.session.flush()
     return row
+
+
+def remove_cluster_member(member: ClusterMember) -> None:
+    """Take a unit out of a cluster for that year only; other years keep their membership."""
+    member.cluster.members.remove(member)
+    db.session.flush()
 
 
 # --- years -------------------------------------------------------------------------------------------
@@ -238,6 +282,29 @@ def grant_role(user: User, role: Role, unit: Unit) -> RoleAssignment:
     assignment = RoleAssignment(role=role, unit=unit)
     user.roles.append(assignment)
     return assignment
+
+
+def revoke_role(assignment: RoleAssignment) -> None:
+    """Withdraw one role × scope from a user; the user's other roles stay."""
+    assignment.user.roles.remove(assignment)
+    db.session.flush()
+
+
+def update_user(user: User, *, active: bool, person: Person | None, new_password: str | None = None) -> User:
+    """Activate or deactivate an account, link it to a person, and optionally reset its password."""
+    user.active = active
+    user.person = person
+    if new_password:
+        check_password_policy(new_password)
+        user.set_password(new_password)
+    db.session.flush()
+    return user
+
+
+def revoke_api_token(token: ApiToken) -> None:
+    """Stop a token from authenticating; the row stays so the account's history shows it."""
+    token.revoked = True
+    db.session.flush()
 
 
 def issue_api_token(user: User) -> str:

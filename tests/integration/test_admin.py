@@ -474,7 +474,7 @@ def test_a_move_dated_before_the_current_assignment_is_refused(as_user, org, db)
     client = as_user(org.hr)
     early = client.post("/admin/people/CB021/assign", data={
         "assign-unit_id": str(org.dt_b.id), "assign-since": "01/03/2014", "assign-version": str(person.version)})
-    assert early.status_code == 422 and "Ngày chuyển phải từ 01/01/2015" in text(early)
+    assert early.status_code == 422 and "Ngày chuyển đơn vị phải từ 01/01/2015" in text(early)
     outside = client.post("/admin/people/CB021/assign", data={
         "assign-unit_id": str(org.th_a.id), "assign-since": "01/03/2022", "assign-version": str(person.version)})
     assert outside.status_code == 422

@@ -119,3 +119,24 @@ def test_users_hash_passwords_and_tokens(db):
     with pytest.raises(ValidationFailed, match="đã tồn tại"):
         ops.create_user("canbo", "Mat-khau-2022")
     assert ops.create_user("demo1", "demo", demo=True).check_password("demo")
+
+
+def test_a_move_cannot_rewrite_history_and_pending_flags_are_saved(db):
+    a = ops.save_unit("MA", name="A", kind=UnitKind.OTHER)
+    b = ops.save_unit("MB", name="B", kind=UnitKind.OTHER)
+    person = ops.save_person("NV9", full_name="Võ Thị Hoa", gender=Gender.FEMALE, unit=a, since=date(2018, 5, 1),
+                             complaint_pending=True)
+    assert person.complaint_pending and not person.investigation_pending
+    with pytest.raises(ValidationFailed, match="01/05/2018"):
+        ops.assign(person, b, date(2017, 1, 1))
+    assert person.unit is a and len(person.assignments) == 1
+    ops.save_person("NV9", full_name="Võ Thị Hoa", gender=Gender.FEMALE)  # None keeps the flags
+    assert person.complaint_pending
+
+
+def test_authorised_staff_is_kept_unless_given(db):
+    unit = ops.save_unit("AS", name="A", kind=UnitKind.OTHER, authorised_staff=12)
+    ops.save_unit("AS", name="A", kind=UnitKind.OTHER)
+    assert unit.authorised_staff == 12
+    ops.save_unit("AS", name="A", kind=UnitKind.OTHER, authorised_staff=None)
+    assert unit.authorised_staff is None
