@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from awards.imports.framework import ImportRejected
 from awards.imports.kinds import KINDS
 from awards.imports.operations import preview_import, run_import
-from awards.core.errors import NotFound
+from awards.core.errors import NotFound, PermissionDenied
 from awards.imports.reading import Table
 from awards.imports.uploads import load_upload
 from awards.org import operations
@@ -279,3 +279,12 @@ def test_run_import_as_a_user_refuses_out_of_scope_rows_and_writes_nothing(db, o
         "row 3, column unit_code: đơn vị “TH-A” nằm ngoài phạm vi quản lý của bạn"]
     assert count(db, Person) == 0
     assert count(db, YearlyRating) == 0 and count(db, Cluster) == 0
+
+
+def test_the_operations_refuse_an_actor_without_the_role(db, org):
+    units = table(UNITS, "DT-C,Chi cục C,DT,district_branch,,,,")
+    with pytest.raises(PermissionDenied):
+        preview_import(KINDS["units"], units, actor=org.hr)
+    with pytest.raises(PermissionDenied):
+        run_import(KINDS["people"], table(PEOPLE, "P1,An,male,,,DT-A,,"), actor=org.proposer)
+    assert count(db, Person) == 0 and count(db, Unit) == 6
