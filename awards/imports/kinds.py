@@ -354,12 +354,12 @@ class ClustersImport(ImportKind):
 
         # The cluster's name and organiser may be given on any of its rows, but must agree.
         given: dict[tuple[str, str], tuple[int, object]] = {}
-        first_row: dict[str, Row] = {}
+        rows_of: dict[str, list[Row]] = {}
         for row in rows:
             code = row.values.get("cluster_code")
             if code is None:
                 continue
-            first_row.setdefault(code, row)
+            rows_of.setdefault(code, []).append(row)
             for column in ("cluster_name", "organiser_code"):
                 value = row.values.get(column)
                 if value is None:
@@ -368,8 +368,8 @@ class ClustersImport(ImportKind):
                 if earlier[1] != value:
                     checker.add(row, column, _("khác với dòng %(row)s (“%(value)s”)", row=earlier[0], value=earlier[1]))
 
-        for code, row in first_row.items():
-            cluster = clusters.get(code)
+        for code, its_rows in rows_of.items():
+            row, cluster = its_rows[0], clusters.get(code)
             name = given.get((code, "cluster_name"), (row.number, cluster.name if cluster else None))[1]
             organiser_row, organiser_code = given.get((code, "organiser_code"), (row.number, None))
             if name is None:
@@ -387,9 +387,8 @@ class ClustersImport(ImportKind):
             if cluster is not None:
                 # An existing cluster belongs to its organiser: changing it needs that unit in scope.
                 checker.require_scope(row, "cluster_code", cluster.organiser)
-            for other in rows:
-                if other.values.get("cluster_code") == code:
-                    other.refs.update(cluster=cluster, cluster_name=name, organiser=organiser)
+            for other in its_rows:
+                other.refs.update(cluster=cluster, cluster_name=name, organiser=organiser)
 
         leaders: dict[tuple[str, int], int] = {}
         for row in rows:
