@@ -1,7 +1,7 @@
 """The awards application: ``create_app`` binds extensions, blueprints, CLI and error handlers."""
 from __future__ import annotations
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_login import current_user
 
 from awards.config import Config
@@ -9,12 +9,12 @@ from awards.core import formatting
 from awards.core.database import configure_engine
 from awards.core.errors import StaleRecord, error_response, register_error_handlers
 
-# ``api`` is imported under another name: the subpackage awards.api would shadow it in this namespace.
-from awards.extensions import api as api_extension
 from awards.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # CLI commands and jobs speak the default language
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", "vi") if has_app_context() else "vi"
     chosen = session.get("locale")
     if not chosen and getattr(current_user, "is_authenticated", False):
         chosen = current_user.locale
@@ -40,7 +40,6 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
                    default_translation_directories=str(app.root_path + "/../translations"))
     bootstrap.init_app(app)
     limiter.init_app(app)
-    api_extension.init_app(app)
 
     _register_models()
     _register_blueprints(app)

@@ -6,10 +6,21 @@ listed in ``_blueprints``; schemas live in ``schemas``, authentication in ``auth
 from __future__ import annotations
 
 from flask import Flask
+from flask_smorest import Api
 
 from awards.api.auth import BEARER_SCHEME, SESSION_SCHEME, ApiBlueprint
 from awards.api.schemas import ApiErrorSchema
-from awards.extensions import api, csrf
+from awards.extensions import csrf
+
+
+class AwardsApi(Api):
+    """flask-smorest's Api, documenting errors with the body awards.core.errors produces.
+
+    One instance per application (made in ``register_api``): an Api keeps one app and one spec, so a
+    module-level instance would be rebound by every ``create_app`` (tests build several apps).
+    """
+
+    ERROR_SCHEMA = ApiErrorSchema
 
 
 def _blueprints() -> list[ApiBlueprint]:
@@ -18,7 +29,7 @@ def _blueprints() -> list[ApiBlueprint]:
     return [org_blp]
 
 
-def register_api_blueprint(blp: ApiBlueprint) -> None:
+def register_api_blueprint(api: Api, blp: ApiBlueprint) -> None:
     """Register one API blueprint, documented and exempt from the CSRF token check.
 
     ``auth.authenticate`` requires a bearer token for writes instead, which a cross-site form cannot send.
@@ -29,15 +40,8 @@ def register_api_blueprint(blp: ApiBlueprint) -> None:
     api.register_blueprint(blp)
 
 
-def _document_errors_and_security(app: Flask) -> None:
-    # flask-smorest documents errors with its own schema (code: integer, status: string); ours is the body
-    # awards.core.errors produces. Its error responses are registered lazily at init_app, so registering
-    # them again now, before any blueprint refers to them, replaces the schema everywhere.
+def _document_security(app: Flask, api: Api) -> None:
     spec = api.spec
-    api.ERROR_SCHEMA = ApiErrorSchema
-    api._register_responses()
-    # Its own error schema was registered by then too; drop it, nothing refers to it any more.
-    spec.components.schemas.pop("Error", None)
     spec.components.security_scheme(BEARER_SCHEME, {
         "type": "http", "scheme": "bearer",
         "description": "An API token: `flask --app wsgi users token NAME` prints one."})
@@ -47,8 +51,12 @@ def _document_errors_and_security(app: Flask) -> None:
     spec.options["security"] = [{BEARER_SCHEME: []}, {SESSION_SCHEME: []}]
 
 
-def register_api(app: Flask) -> None:
-    """Called by ``create_app`` after ``api.init_app(app)`` and the page blueprints."""
-    _document_errors_and_security(app)
+def register_api(app: Flask) -> Api:
+    """Called by ``create_app`` after the page blueprints and before the error handlers (which replace
+    flask-smorest's own HTTPException handler)."""
+    api = AwardsApi(app)
+    app.extensions["awards_api"] = api
+    _document_security(app, api)
     for blp in _blueprints():
-        register_api_blueprint(blp)
+        register_api_blueprint(api, blp)
+    return api

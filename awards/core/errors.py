@@ -71,8 +71,8 @@ ERROR_TITLES = {
 }
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: _l("method_not_allowed"), 409: "conflict", 413: "too_large", 422: "validation_error",
-              429: _l("too_many_requests"), 500: "internal_error"}
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "validation_error",
+              429: "too_many_requests", 500: "internal_error"}
 
 
 def wants_json() -> bool:

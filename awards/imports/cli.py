@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from awards.extensions import db
 from awards.imports.framework import ImportKind, ImportRejected
 from awards.imports.kinds import KINDS
-from awards.imports.operations import default_locale_outside_requests, run_import
+from awards.imports.operations import run_import
 from awards.imports.reading import UnreadableFile, read_path
 
 import_cli = AppGroup("import", help="Nhập dữ liệu từ tệp CSV hoặc XLSX (tất cả hoặc không gì cả).")
@@ -40,8 +40,7 @@ def _command(kind: ImportKind) -> click.Command:
 
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     def command(file: Path) -> None:
-        with default_locale_outside_requests():
-            _run(kind, file)
+        _run(kind, file)
 
     command.__name__ = f"import_{kind.name}"
     # Evaluated once at start-up, outside any request: the Vietnamese msgid is the text.

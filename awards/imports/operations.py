@@ -4,11 +4,7 @@ They flush, never commit: the CLI command or the request commits.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from flask import current_app, has_app_context, has_request_context
-from flask_babel import force_locale
 
 from awards.core.errors import PermissionDenied
 from awards.imports import framework
@@ -17,19 +13,6 @@ from awards.imports.permissions import may_import
 from awards.imports.reading import Table
 from awards.org.models import User
 from awards.org.permissions import visible_unit_ids
-
-
-@contextmanager
-def default_locale_outside_requests() -> Iterator[None]:
-    """Messages in the default locale when no request is running (CLI, jobs).
-
-    The app's locale selector reads the browser session, which exists only inside a request.
-    """
-    if has_request_context() or not has_app_context():
-        yield
-        return
-    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "vi")):
-        yield
 
 
 def _scope(kind: ImportKind, actor: User | None) -> set[int] | None:
@@ -45,8 +28,7 @@ def preview_import(kind: ImportKind, table: Table, *, actor: User | None) -> Imp
 
     Writes nothing.
     """
-    with default_locale_outside_requests():
-        return framework.validate(kind, table, scope=_scope(kind, actor))
+    return framework.validate(kind, table, scope=_scope(kind, actor))
 
 
 def run_import(kind: ImportKind, table: Table, *, actor: User | None) -> ImportResult:
@@ -54,9 +36,8 @@ def run_import(kind: ImportKind, table: Table, *, actor: User | None) -> ImportR
 
     Re-importing the same codes updates the records in place.
     """
-    with default_locale_outside_requests():
-        result = framework.validate(kind, table, scope=_scope(kind, actor))
-        if not result.ok:
-            raise ImportRejected(result)
-        framework.apply(result)
+    result = framework.validate(kind, table, scope=_scope(kind, actor))
+    if not result.ok:
+        raise ImportRejected(result)
+    framework.apply(result)
     return result

@@ -8,9 +8,7 @@ from __future__ import annotations
 import time
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
-from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -35,9 +33,7 @@ def _fail(*problems: str, hint: str | None = None) -> None:
 
 
 def _role_label(role: Role) -> str:
-    # Outside a request the app's locale selector cannot read the session: name the locale ourselves.
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return label(ROLE_LABELS, role)
+    return label(ROLE_LABELS, role)
 
 
 # --- seed-demo ---------------------------------------------------------------------------------------

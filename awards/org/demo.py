@@ -544,12 +544,9 @@ def apply_plan(plan: DemoPlan) -> dict[str, int]:
         (first_unit, first_since), *moves = p.postings
         person = ops.save_person(p.code, full_name=p.full_name, gender=p.gender, birth_date=p.birth_date,
                                  hire_date=p.hire_date, position=p.position, grade=p.grade,
-                                 unit=units[first_unit], since=first_since)
+                                 unit=units[first_unit], since=first_since, complaint_pending=p.complaint_pending)
         for unit_code, since in moves:
             ops.assign(person, units[unit_code], since)
-        if p.complaint_pending:
-            # No operation sets the pending flags yet (reported); this is the only direct write.
-            person.complaint_pending = True
         people[p.code] = person
     db.session.flush()
 

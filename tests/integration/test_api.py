@@ -21,7 +21,6 @@ from sqlalchemy import event
 from awards import create_app
 from awards.api import register_api_blueprint
 from awards.api.auth import ApiBlueprint, authenticate
-from awards.extensions import api as smorest_api
 from awards.extensions import db as _db
 from awards.org.models import ApiToken, Gender, RatingLevel
 from awards.org.operations import assign, issue_api_token, rename_unit, set_rating
@@ -253,7 +252,6 @@ class ProbeConfig(SuiteConfig):
 def probe_app(db):
     """An app with a POST endpoint on an ``ApiBlueprint`` (none exists yet), sharing the test's connection."""
     connection = db.engines[None]  # the db fixture's connection: the probe sees this test's rows
-    saved = smorest_api._app, smorest_api.spec, smorest_api.config
     probe = create_app(ProbeConfig)
     blp = ApiBlueprint("api_probe", __name__)
 
@@ -261,7 +259,7 @@ def probe_app(db):
     def probe_view():
         return {"user": current_user.username}
 
-    register_api_blueprint(blp)
+    register_api_blueprint(probe.extensions["awards_api"], blp)
     with probe.app_context():
         engines = _db.engines
         own_engine, engines[None] = engines[None], connection
@@ -271,7 +269,6 @@ def probe_app(db):
         with probe.app_context():
             engines[None] = own_engine
         own_engine.dispose()
-        smorest_api._app, smorest_api.spec, smorest_api.config = saved  # the shared Api serves our app again
 
 
 def _login_with_csrf(client, user) -> None:
