@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -39,6 +39,7 @@ def _role_label(role: Role) -> str:
 # --- seed-demo ---------------------------------------------------------------------------------------
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True,
               help="Bỏ qua (không báo lỗi) nếu cơ sở dữ liệu đã có đơn vị; `make run` dùng tuỳ chọn này.")
 def seed_demo_command(if_empty: bool) -> None:

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from awards import create_app
@@ -36,10 +37,10 @@ def live_server(tmp_path_factory):
         RATELIMIT_STORAGE_URI = "memory://"
 
     app = create_app(E2EConfig)
-    runner = app.test_cli_runner()
-    for args in (["db", "upgrade"], ["seed-demo"]):
-        result = runner.invoke(args=args)
-        assert result.exit_code == 0, result.output
+    with app.app_context():
+        upgrade()
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
     port = _free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
