@@ -1,0 +1,255 @@
+"""Every route × every role (and anonymous), generated from the URL map, with cross-unit attempts.
+
+The table ACCESS says, for each endpoint, who may GET it and who may POST to it when the record is inside
+the user's scope. The test then checks, for every role:
+- in scope: allowed → not 401/403/404; not allowed → 403 (pages) — never the page itself;
+- out of scope (the same endpoint with a record of another province): every role → 404 or 403,
+  never the record (404 for those who could act on it in their own scope: existence does not leak);
+- anonymous: pages redirect to /login, the API answers 401, public endpoints answer 200.
+A route missing from ACCESS fails the test, so every new route must say who may use it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from flask import url_for
+
+from awards.extensions import db
+from awards.org import operations as ops
+from awards.org.models import ClusterRole, DisciplineLevel, Role, UnitKind
+from tests.factories import make_person, make_unit, make_user
+
+ROLES = tuple(Role)
+ANY = frozenset(ROLES)
+STAFF = frozenset({Role.ADMIN, Role.HR})
+ADMIN = frozenset({Role.ADMIN})
+NOBODY = frozenset()
+PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Access:
+    get: frozenset | str | None = None      # roles allowed to GET; PUBLIC; None = no GET route
+    post: frozenset | str | None = None     # roles allowed to POST
+    params: str | None = None               # which record the URL names (key of World.params)
+    api: bool = False
+
+
+ACCESS: dict[str, Access] = {
+    # sign-in and the shell
+    "auth.login": Access(get=PUBLIC, post=PUBLIC),
+    "auth.logout": Access(post=ANY),
+    "auth.set_language": Access(post=PUBLIC, params="language"),
+    "static": Access(get=PUBLIC, params="static"),
+    "bootstrap.static": Access(get=PUBLIC, params="bootstrap"),
+    # organisation pages
+    "org.dashboard": Access(get=ANY),
+    "org.unit_tree": Access(get=ANY),
+    "org.unit": Access(get=ANY, params="unit"),
+    "org.people": Access(get=ANY),
+    "org.person": Access(get=ANY, params="person"),
+    # imports
+    "imports.index": Access(get=STAFF, post=STAFF),
+    "imports.confirm": Access(post=STAFF),
+    "imports.template": Access(get=STAFF, params="import_kind"),
+    # administration
+    "admin.index": Access(get=ADMIN),
+    "admin.units": Access(get=ADMIN),
+    "admin.unit_new": Access(get=ADMIN, post=ADMIN),
+    "admin.unit_edit": Access(get=ADMIN, post=ADMIN, params="unit"),
+    "admin.unit_name_add": Access(post=ADMIN, params="unit"),
+    "admin.unit_ratings": Access(get=STAFF, post=STAFF, params="unit"),
+    "admin.clusters": Access(get=ADMIN),
+    "admin.cluster_new": Access(get=ADMIN, post=ADMIN),
+    "admin.cluster_edit": Access(get=ADMIN, post=ADMIN, params="cluster"),
+    "admin.cluster_member_set": Access(post=ADMIN, params="cluster"),
+    "admin.cluster_member_remove": Access(post=ADMIN, params="cluster_member"),
+    "admin.person_new": Access(get=STAFF, post=STAFF),
+    "admin.person_edit": Access(get=STAFF, post=STAFF, params="person"),
+    "admin.person_assign": Access(post=STAFF, params="person"),
+    "admin.person_rating": Access(post=STAFF, params="person"),
+    "admin.discipline_add": Access(post=STAFF, params="person"),
+    "admin.discipline_edit": Access(get=STAFF, post=STAFF, params="discipline"),
+    "admin.discipline_delete": Access(post=STAFF, params="discipline"),
+    "admin.users": Access(get=ADMIN),
+    "admin.user_new": Access(get=ADMIN, post=ADMIN),
+    "admin.user_edit": Access(get=ADMIN, post=ADMIN, params="account"),
+    "admin.user_role_add": Access(post=ADMIN, params="account"),
+    "admin.user_role_remove": Access(post=ADMIN, params="account_role"),
+    "admin.user_token": Access(post=ADMIN, params="account"),
+    "admin.user_token_revoke": Access(post=ADMIN, params="account_token"),
+    # API
+    "api-docs.openapi_json": Access(get=PUBLIC, api=True),
+    "api_org.list_units": Access(get=ANY, api=True),
+    "api_org.get_unit": Access(get=ANY, params="unit", api=True),
+    "api_org.list_people": Access(get=ANY, api=True),
+    "api_org.get_person": Access(get=ANY, params="person", api=True),
+}
+
+
+@dataclass
+class World:
+    """Two provinces under one root; every role is held at Đồng Tháp (the proposer at one branch of it).
+
+    ``inside`` records sit in that branch (visible to every role); ``outside`` ones in Thanh Hóa.
+    """
+
+    users: dict = field(default_factory=dict)
+    inside: dict = field(default_factory=dict)
+    outside: dict = field(default_factory=dict)
+
+    def params(self, key: str | None, inside: bool) -> dict | None:
+        if key is None:
+            return {}
+        fixed = {"language": {"code": "en"}, "static": {"filename": "css/app.css"},
+                 "bootstrap": {"filename": "css/bootstrap.min.css"}, "import_kind": {"kind": "people"}}
+        if key in fixed:
+            return fixed[key] if inside else None
+        side = self.inside if inside else self.outside
+        return side[key]
+
+
+def _side(province, branch, tag: str) -> dict:
+    person = make_person(branch, f"P-{tag}")
+    discipline = ops.record_discipline(person, DisciplineLevel.KHIEN_TRACH, date(2021, 3, 1))
+    cluster = ops.save_cluster(f"C-{tag}", name=f"Cụm {tag}", organiser=province)
+    member = ops.set_cluster_member(cluster, 2021, branch, ClusterRole.MEMBER)
+    account = make_user(f"acct-{tag}", (Role.VIEWER, branch))
+    ops.issue_api_token(account)
+    db.session.commit()
+    token = account.tokens[0]
+    role = account.roles[0]
+    return {
+        "unit": {"code": branch.code},
+        "person": {"code": person.code},
+        "discipline": {"discipline_id": discipline.id},
+        "cluster": {"code": cluster.code},
+        "cluster_member": {"code": cluster.code, "member_id": member.id},
+        "account": {"user_id": account.id},
+        "account_role": {"user_id": account.id, "role_id": role.id},
+        "account_token": {"user_id": account.id, "token_id": token.id},
+    }
+
+
+@pytest.fixture()
+def world(db):
+    root = make_unit("ROOT", kind=UnitKind.GENERAL_DEPARTMENT, legal_personality=True)
+    dt = make_unit("DTX", parent=root, kind=UnitKind.PROVINCIAL_DEPARTMENT, legal_personality=True)
+    th = make_unit("THX", parent=root, kind=UnitKind.PROVINCIAL_DEPARTMENT, legal_personality=True)
+    dt_a = make_unit("DTX-A", parent=dt)
+    th_a = make_unit("THX-A", parent=th)
+    w = World()
+    for role in ROLES:
+        scope = dt_a if role == Role.PROPOSER else dt
+        w.users[role] = make_user(f"as-{role.value}", (role, scope))
+    w.inside = _side(dt, dt_a, "IN")
+    w.outside = _side(th, th_a, "OUT")
+    return w
+
+
+def _url(app, endpoint: str, params: dict) -> str:
+    with app.test_request_context():
+        return url_for(endpoint, **params)
+
+
+def _methods(rule) -> set[str]:
+    return set(rule.methods) - {"HEAD", "OPTIONS"}
+
+
+def test_every_route_is_in_the_access_table(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - ACCESS.keys() == set(), "add these routes to ACCESS with who may use them"
+    assert ACCESS.keys() - endpoints == set(), "these ACCESS entries name routes that no longer exist"
+    for rule in app.url_map.iter_rules():
+        access = ACCESS[rule.endpoint]
+        assert ("GET" in rule.methods) == (access.get is not None), rule.endpoint
+        assert ("POST" in rule.methods) == (access.post is not None), rule.endpoint
+
+
+def _allowed(who, role) -> bool:
+    return who == PUBLIC or (who is not None and role in who)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_every_route_for_every_role(app, client, world, login, role):
+    login(world.users[role])
+    problems = []
+    for rule in app.url_map.iter_rules():
+        access = ACCESS[rule.endpoint]
+        if rule.endpoint == "auth.logout":
+            continue  # signing out would end this loop's session; tested in test_auth
+        for method in sorted(_methods(rule)):
+            who = access.get if method == "GET" else access.post
+            for inside in (True, False):
+                params = world.params(access.params, inside)
+                if params is None or (not inside and access.params is None):
+                    continue
+                url = _url(app, rule.endpoint, params)
+                response = client.open(url, method=method, data={})
+                status = response.status_code
+                if inside and _allowed(who, role):
+                    ok = status not in (401, 403, 404) and status < 500
+                elif inside:
+                    ok = status == 403
+                elif _allowed(who, role):
+                    ok = status == 404
+                else:
+                    ok = status in (403, 404)
+                if rule.endpoint == "auth.login" and status == 302:
+                    ok = True  # a signed-in user is sent to the dashboard
+                if not ok:
+                    problems.append(f"{method} {url} as {role.value}: {status}")
+    assert problems == []
+
+
+def test_anonymous_users_are_sent_to_sign_in(app, client, world):
+    problems = []
+    for rule in app.url_map.iter_rules():
+        access = ACCESS[rule.endpoint]
+        for method in sorted(_methods(rule)):
+            who = access.get if method == "GET" else access.post
+            url = _url(app, rule.endpoint, world.params(access.params, True))
+            response = client.open(url, method=method, data={})
+            status = response.status_code
+            if who == PUBLIC:
+                ok = status in (200, 302, 400, 401) if method == "POST" else status == 200
+            elif access.api:
+                ok = status == 401
+            else:
+                ok = status == 302 and "/login" in response.headers.get("Location", "")
+            if not ok:
+                problems.append(f"{method} {url}: {status}")
+    assert problems == []
+
+
+def test_every_post_form_refuses_a_missing_csrf_token(app, client, world, login):
+    login(world.users[Role.ADMIN])
+    app.config["WTF_CSRF_ENABLED"] = True
+    problems = []
+    try:
+        for rule in app.url_map.iter_rules():
+            access = ACCESS[rule.endpoint]
+            if "POST" not in rule.methods or access.api:
+                continue
+            url = _url(app, rule.endpoint, world.params(access.params, True))
+            status = client.post(url, data={}).status_code
+            if status != 400:
+                problems.append(f"POST {url}: {status}")
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert problems == []
+
+
+def test_a_cross_unit_api_token_sees_nothing_of_the_other_province(app, client, world):
+    token = ops.issue_api_token(world.users[Role.PROPOSER])
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    people = client.get("/api/v1/people", headers=headers).get_json()
+    assert {p["code"] for p in people["items"]} == {"P-IN"}
+    units = client.get("/api/v1/units", headers=headers).get_json()
+    codes = {u["code"] for u in (units["items"] if isinstance(units, dict) else units)}
+    assert codes == {"DTX-A"}
+    for url in ("/api/v1/people/P-OUT", "/api/v1/units/THX-A", "/api/v1/people?unit=THX-A", "/api/v1/units/DTX"):
+        assert client.get(url, headers=headers).status_code == 404, url
