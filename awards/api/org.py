@@ -72,7 +72,7 @@ def list_people(page: int, per_page: int, unit: str | None = None):
         root = get_visible_or_404(Unit, unit, current_user, unit_of=lambda u: u, by="code")
         stmt = stmt.where(Person.unit_id.in_(subtree_ids([root.id])))
     stmt = (stmt.options(selectinload(Person.unit).selectinload(Unit.names))
-            .order_by(Person.full_name, Person.code))
+            .order_by(Person.sort_name, Person.code))
     # One COUNT and one page of rows, whatever the page size.
     return page_of(db.paginate(stmt, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False))
 

@@ -4,8 +4,11 @@ Pure functions, registered as Jinja filters in ``create_app``; documents and pag
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import gettext
 
 
 def _group(digits: str) -> str:
@@ -62,7 +65,7 @@ def parse_date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"ngày không hợp lệ “{text}” (dùng dd/mm/yyyy hoặc yyyy-mm-dd)")
+    raise ValueError(gettext("ngày không hợp lệ “%(value)s” (dùng dd/mm/yyyy hoặc yyyy-mm-dd)", value=text))
 
 
 FILTERS = {
@@ -72,3 +75,41 @@ FILTERS = {
     "short_date": short_date,
     "long_date": long_date,
 }
+
+
+# --- Vietnamese collation -------------------------------------------------------------------------------
+# Databases sort "Đặng" after "Trịnh" and "Ngô" after "Nguyễn" (code-point order). Vietnamese lists are
+# ordered by the alphabet a ă â b c d đ e ê … o ô ơ … u ư …, tones only breaking ties, and staff lists
+# by given name first. ``name_sort_key`` turns a name into an ASCII string whose byte order is that
+# order, stored beside the name (``Person.sort_name``) so SQL can sort and paginate with it.
+
+_VARIANTS = {"\u0306": "1", "\u0302": "2", "\u031b": "3"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+_TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}  # huyền hỏi ngã sắc nặng
+
+
+def vietnamese_sort_key(text: str) -> str:
+    """Letters become two characters (base + variant digit); tones follow the letters, after a space."""
+    letters: list[str] = []
+    tones: list[str] = []
+    for word in (text or "").lower().split():
+        if letters:
+            letters.append("-")  # sorts before any letter: "An Bình" before "Anh"
+        tone = "0"
+        for ch in unicodedata.normalize("NFD", word):
+            if ch in _VARIANTS and letters and letters[-1][-1] == "0":
+                letters[-1] = letters[-1][0] + _VARIANTS[ch]
+            elif ch in _TONES:
+                tone = _TONES[ch]
+            elif ch == "đ":
+                letters.append("d1")
+            elif ch.isalnum():
+                letters.append(ch + "0")
+        tones.append(tone)
+    # The space sorts before "-" and every letter: a name that is a prefix of another comes first.
+    return "".join(letters) + " " + "".join(tones)
+
+
+def name_sort_key(full_name: str) -> str:
+    """Given name first, then family and middle names: "Nguyễn Thị Thanh Ngân" sorts under N for Ngân."""
+    words = (full_name or "").split()
+    return vietnamese_sort_key(" ".join(words[-1:] + words[:-1]))

@@ -19,9 +19,10 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from awards.core.formatting import name_sort_key
 from awards.core.models import Base, Timestamped, Versioned, in_force, utcnow
 
 
@@ -202,6 +203,10 @@ class Person(Versioned, Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     full_name: Mapped[str] = mapped_column(String(160), index=True)
+    # Given name first, in Vietnamese alphabetical order (formatting.name_sort_key); byte order ("C"
+    # collation on PostgreSQL, SQLite's default BINARY) is that order. Set whenever full_name is.
+    sort_name: Mapped[str] = mapped_column(
+        String(400).with_variant(String(400, collation="C"), "postgresql"), index=True)
     gender: Mapped[Gender] = mapped_column(_enum(Gender, "gender"))
     birth_date: Mapped[date | None] = mapped_column(Date)
     hire_date: Mapped[date | None] = mapped_column(Date)
@@ -218,6 +223,11 @@ class Person(Versioned, Timestamped, Base):
                                                          order_by="Assignment.valid_from")
     disciplines: Mapped[list[Discipline]] = relationship(back_populates="person", cascade="all, delete-orphan",
                                                          order_by="Discipline.start_date")
+
+    @validates("full_name")
+    def _keep_sort_name(self, _key: str, full_name: str) -> str:
+        self.sort_name = name_sort_key(full_name)
+        return full_name
 
     def unit_on(self, on: date | None = None) -> Unit | None:
         on = on or date.today()

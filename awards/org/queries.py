@@ -329,7 +329,7 @@ def people_page(user: User, *, q: str | None = None, unit_ids: set[int] | None =
     if words:
         stmt = stmt.where(and_(*(or_(contains_folded(Person.full_name, w), contains_folded(Person.code, w))
                                  for w in words)))
-    stmt = stmt.options(joinedload(Person.unit).selectinload(Unit.names)).order_by(Person.full_name, Person.id)
+    stmt = stmt.options(joinedload(Person.unit).selectinload(Unit.names)).order_by(Person.sort_name, Person.id)
     return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, max_per_page=per_page)
 
 

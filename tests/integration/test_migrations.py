@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from awards import create_app
+from awards.core.formatting import name_sort_key
 from awards.extensions import db as _db
 from tests.conftest import SuiteConfig
 
@@ -52,7 +53,14 @@ def test_upgrade_from_empty_downgrade_and_upgrade_again(empty_database_url):
 
     app = create_app(EmptyConfig)
     with app.app_context():
+        upgrade(revision="0001")
+        with _db.engine.begin() as conn:  # a person recorded before 0002 gets a sort key from its name
+            conn.execute(text("INSERT INTO person (code, full_name, gender, investigation_pending, complaint_pending,"
+                              " version, created_at, updated_at) VALUES ('P1', 'Đặng Văn An', 'male', false, false,"
+                              " 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
         upgrade()
+        with _db.engine.connect() as conn:
+            assert conn.execute(text("SELECT sort_name FROM person")).scalar() == name_sort_key("Đặng Văn An")
         tables = set(inspect(_db.engine).get_table_names())
         assert {"unit", "unit_name", "person", "user_account", "role_assignment", "api_token"} <= tables
         with _db.engine.connect() as connection:

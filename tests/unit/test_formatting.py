@@ -57,3 +57,20 @@ def test_parse_date_accepts_both_formats(text, expected):
 def test_parse_date_refuses_with_vietnamese_message(text):
     with pytest.raises(ValueError, match="ngày không hợp lệ"):
         f.parse_date(text)
+
+
+def test_vietnamese_alphabet_order():
+    words = ["Ưu", "Uu", "Trịnh", "Ơn", "Ôn", "On", "Nguyễn", "Ngô", "Đặng", "Dương", "Ân", "Ăn", "An", "Anh"]
+    assert sorted(words, key=f.vietnamese_sort_key) == [
+        "An", "Anh", "Ăn", "Ân", "Dương", "Đặng", "Ngô", "Nguyễn", "On", "Ôn", "Ơn", "Trịnh", "Uu", "Ưu"]
+
+
+def test_tones_only_break_ties_in_dictionary_order():
+    words = ["má", "mạ", "mà", "ma", "mã", "mả", "mai"]
+    assert sorted(words, key=f.vietnamese_sort_key) == ["ma", "mà", "mả", "mã", "má", "mạ", "mai"]
+
+
+def test_names_sort_by_given_name_then_family_and_middle():
+    names = ["Trịnh Văn Khánh", "Đặng Trung Trí", "Nguyễn Thị An", "Lê An", "Phạm An Bình", "Đinh Thị Dung"]
+    assert sorted(names, key=f.name_sort_key) == [
+        "Lê An", "Nguyễn Thị An", "Phạm An Bình", "Đinh Thị Dung", "Trịnh Văn Khánh", "Đặng Trung Trí"]
