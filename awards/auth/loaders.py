@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select
 
@@ -24,7 +25,8 @@ def user_from_bearer() -> User | None:
 
 def register_loaders(login_manager: LoginManager) -> None:
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.localize_callback = str  # evaluate the lazy message in the request's locale before flashing
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
 

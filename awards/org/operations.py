@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from awards.core.errors import ValidationFailed
@@ -62,7 +63,8 @@ def save_unit(code: str, *, name: str | None = None, kind: UnitKind, parent: Uni
         unit = Unit(code=code, kind=kind)
         db.session.add(unit)
     if would_create_cycle(unit, parent):
-        raise ValidationFailed(f"Đơn vị cấp trên “{parent.code}” nằm trong chính đơn vị “{code}”.")
+        raise ValidationFailed(_("Đơn vị cấp trên “%(parent)s” nằm trong chính đơn vị “%(code)s”.",
+                                 parent=parent.code, code=code))
     unit.kind = kind
     unit.parent = parent
     unit.legal_personality = legal_personality
@@ -136,8 +138,8 @@ def assign(person: Person, unit: Unit, since: date) -> Assignment:
     """
     latest = max(person.assignments, key=lambda a: a.valid_from, default=None)
     if latest is not None and since < latest.valid_from:
-        raise ValidationFailed(f"Ngày chuyển đơn vị phải từ {latest.valid_from:%d/%m/%Y} trở đi "
-                               "(ngày bắt đầu công tác ở đơn vị hiện tại).")
+        raise ValidationFailed(_("Ngày chuyển đơn vị phải từ %(date)s trở đi "
+                                 "(ngày bắt đầu công tác ở đơn vị hiện tại).", date=f"{latest.valid_from:%d/%m/%Y}"))
     for a in person.assignments:
         if a.valid_to is None and a.valid_from < since:
             a.valid_to = since - timedelta(days=1)
@@ -173,7 +175,7 @@ def update_discipline(discipline: Discipline, *, level: DisciplineLevel, start_d
                       end_date: date | None, reason: str) -> Discipline:
     """Correct a discipline record in place (``record_discipline`` keys on level and start date)."""
     if end_date is not None and end_date < start_date:
-        raise ValidationFailed("Ngày kết thúc không được trước ngày bắt đầu.")
+        raise ValidationFailed(_("Ngày kết thúc không được trước ngày bắt đầu."))
     discipline.level = level
     discipline.start_date = start_date
     discipline.end_date = end_date
@@ -258,13 +260,13 @@ def check_password_policy(password: str, *, demo: bool = False) -> None:
         return
     if len(password) < MIN_PASSWORD_LENGTH or not any(c.isalpha() for c in password) \
             or not any(c.isdigit() for c in password):
-        raise ValidationFailed("Mật khẩu phải có ít nhất 8 ký tự, gồm cả chữ và số.")
+        raise ValidationFailed(_("Mật khẩu phải có ít nhất 8 ký tự, gồm cả chữ và số."))
 
 
 def create_user(username: str, password: str, *, roles: list[tuple[Role, Unit]] = (),
                 person: Person | None = None, demo: bool = False) -> User:
     if _one(User, username=username) is not None:
-        raise ValidationFailed(f"Tên đăng nhập “{username}” đã tồn tại.")
+        raise ValidationFailed(_("Tên đăng nhập “%(name)s” đã tồn tại.", name=username))
     check_password_policy(password, demo=demo)
     user = User(username=username, person=person, active=True)
     user.set_password(password)
