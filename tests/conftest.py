@@ -5,6 +5,7 @@ The suite runs on SQLite in memory by default and on PostgreSQL when TEST_DATABA
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import tempfile
 
 import pytest
@@ -47,12 +48,12 @@ def app():
     yield app
 
 
-@pytest.fixture()
-def db(app):
-    """A session bound to one outer transaction that is rolled back after the test.
+@contextmanager
+def rolled_back(app):
+    """Inside an app context, a session bound to one outer transaction that is rolled back at the end.
 
-    Commits inside the code under test only release SAVEPOINTs (join_transaction_mode), so
-    nothing a test writes survives it, on SQLite and on PostgreSQL alike.
+    Commits inside the code under test only release SAVEPOINTs (join_transaction_mode), so nothing
+    written inside survives, on SQLite and on PostgreSQL alike.
     """
     with app.app_context():
         engines = _db.engines
@@ -63,9 +64,11 @@ def db(app):
         # Flask-SQLAlchemy picks its bind from db.engines, so the connection stands in for the engine.
         engines[None] = connection
         _db.session = _db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        request_started.connect(_fresh_request, app)  # every test client, however made
         try:
             yield _db
         finally:
+            request_started.disconnect(_fresh_request, app)
             _db.session.remove()
             _db.session = original
             engines[None] = engine
@@ -73,7 +76,14 @@ def db(app):
             connection.close()
 
 
-def _fresh_g(sender, **extra):
+@pytest.fixture()
+def db(app):
+    """Each test in its own rolled-back transaction (see ``rolled_back``)."""
+    with rolled_back(app) as isolated:
+        yield isolated
+
+
+def _fresh_request(sender, **extra):
     # Test requests run inside the db fixture's app context, so `g` (Flask-Login's user, the scope cache)
     # would otherwise carry over from one request to the next, even across users.
     for name in list(vars(g)):
@@ -85,11 +95,7 @@ def _fresh_g(sender, **extra):
 
 @pytest.fixture()
 def client(app, db):
-    request_started.connect(_fresh_g, app)
-    try:
-        yield app.test_client()
-    finally:
-        request_started.disconnect(_fresh_g, app)
+    return app.test_client()
 
 
 @pytest.fixture()

@@ -9,7 +9,6 @@ import re
 from datetime import date
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from awards.org.models import (
@@ -33,26 +32,12 @@ from awards.org.operations import record_discipline, save_cluster, set_cluster_m
 from tests.factories import PASSWORD, make_person, make_user
 
 
-def _fresh_requests(client):
-    # The db fixture keeps one app context open for the whole test, so ``g`` (the signed-in user, the
-    # scope cache) would outlive a request; clear it so each request starts as it does in production.
-    original = client.open
-
-    def open_(*args, **kwargs):
-        for key in list(g.__dict__):
-            g.pop(key, None)
-        return original(*args, **kwargs)
-
-    client.open = open_
-    return client
-
-
 @pytest.fixture()
 def as_user(app, db):
     """``as_user(user)``: a fresh test client signed in as ``user`` (several can coexist in a test)."""
 
     def _as(user):
-        client = _fresh_requests(app.test_client())
+        client = app.test_client()
         response = client.post("/login", data={"username": user.username, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)[:300]
         return client
@@ -96,7 +81,7 @@ def person_form(person: Person, **changes) -> dict:
 # --- who may open the admin pages --------------------------------------------------------------------
 
 def test_anonymous_is_sent_to_login(client, org):
-    response = _fresh_requests(client).get("/admin/")
+    response = client.get("/admin/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 

@@ -10,8 +10,6 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from flask_login import current_user
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from openapi_schema_validator import validate as validate_schema
@@ -32,26 +30,6 @@ FOUR_PATHS = {f"{API}/units", f"{API}/units/{{code}}", f"{API}/people", f"{API}/
 
 
 # --- fixtures and the validating caller -------------------------------------------------------------------
-
-class ProductionLikeClient(FlaskClient):
-    """Each request starts as in production: an empty ``g``, and the data it reads already committed.
-
-    The ``db`` fixture keeps one app context (so one ``g`` and one session) for the whole test. Without
-    this, Flask-Login's user and the permissions' scope cache in ``g`` would carry over from one request to
-    the next (an anonymous request after a token request would still be signed in), and the rollback that
-    follows an error response would also undo the rows the test had only flushed.
-    """
-
-    def open(self, *args, **kwargs):
-        _db.session.commit()  # only releases a SAVEPOINT: the db fixture still rolls everything back
-        g.__dict__.clear()
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture()
-def client(app, db):
-    return ProductionLikeClient(app, app.response_class, use_cookies=True)
-
 
 @pytest.fixture()
 def spec(client):

@@ -29,6 +29,7 @@ from awards.org.models import (
     YearlyRating,
 )
 from awards.org.permissions import can_view_unit, visible_unit_ids
+from tests.conftest import rolled_back
 from tests.factories import make_unit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,24 +74,11 @@ def demo_db(app):
     held for a class instead of a test: a seed costs half a second or more, and these tests only read (or
     undo what they change).
     """
-    with app.app_context(), pytest.MonkeyPatch.context() as mp:
+    with rolled_back(app) as isolated, pytest.MonkeyPatch.context() as mp:
         _cheapen_hashing(mp)
-        engine = _db.engines[None]
-        connection = engine.connect()
-        outer = connection.begin()
-        original = _db.session
-        _db.engines[None] = connection
-        _db.session = _db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
-        try:
-            result = invoke(app, "seed-demo")
-            assert result.exit_code == 0, result.output
-            yield _db
-        finally:
-            _db.session.remove()
-            _db.session = original
-            _db.engines[None] = engine
-            outer.rollback()
-            connection.close()
+        result = invoke(app, "seed-demo")
+        assert result.exit_code == 0, result.output
+        yield isolated
 
 
 # ``_db.session`` is the session of whichever isolation is active: conftest's ``db`` or ``demo_db``.

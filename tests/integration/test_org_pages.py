@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -19,23 +18,6 @@ from awards.org.views import endpoint_url
 from tests.factories import PASSWORD, make_person, make_unit, make_user
 
 PAGES = ["/", "/units", "/units/DT", "/people", "/people/P-DT-A-1"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app):
-    """Start every test request with an empty ``g``, as in production.
-
-    Test requests run inside the ``db`` fixture's app context, so ``g`` would carry Flask-Login's user
-    and the permissions' cache of visible units from one request (and one user) to the next.
-    """
-
-    def _clear(sender, **extra):
-        for name in list(vars(g)):
-            delattr(g, name)
-
-    request_started.connect(_clear, app)
-    yield
-    request_started.disconnect(_clear, app)
 
 
 def body(client, url: str, status: int = 200) -> str:
