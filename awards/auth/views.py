@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -38,9 +39,13 @@ def login():
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
         if user is not None and user.active and user.check_password(form.password.data):
-            session.clear()  # a fresh session on sign-in (no fixation)
+            locale = session.get("locale")
+            session.clear()  # a fresh session on sign-in (no fixation), keeping the language chosen
             session.permanent = True  # PERMANENT_SESSION_LIFETIME: the session expires
             login_user(user)
+            if locale in ("vi", "en"):
+                session["locale"] = user.locale = locale
+            refresh()  # this request already picked its language before the user was known
             flash(_("Đăng nhập thành công."), "success")
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
@@ -58,8 +63,12 @@ def _login_limit() -> int:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    locale = session.get("locale")
     logout_user()
     session.clear()
+    if locale:
+        session["locale"] = locale
+    refresh()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 

@@ -30,7 +30,7 @@ from awards.org.models import (
     UnitName,
     User,
 )
-from tests.factories import make_person
+from tests.factories import PASSWORD, make_person
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 # What may stay Vietnamese on an English page: the switch back names its language in that language.
@@ -254,11 +254,20 @@ def test_compile_catalogues_writes_a_missing_mo(tmp_path):
     assert Translations.load(str(tmp_path), ["en"]).gettext("Đăng xuất") == "Sign out"
 
 
-@pytest.mark.xfail(strict=True, reason="auth.login clears the session, and the language chosen before signing in "
-                                       "with it; fix proposed to the owner of awards/auth/views.py")
 def test_english_chosen_on_the_sign_in_page_survives_signing_in(client, org, login, db):
     client.post("/language/en")
     assert "Sign in" in client.get("/login").get_data(as_text=True)
     login(org.viewer)  # no language stored on the account yet
     home = client.get("/").get_data(as_text=True)
     assert "Signed in." in home and "Sign out" in home
+
+
+def test_the_language_outlives_signing_out_and_is_remembered_on_the_account(client, org, login, db):
+    client.post("/language/en")
+    login(org.viewer)
+    assert org.viewer.locale == "en"
+    page = client.post("/logout", follow_redirects=True).get_data(as_text=True)
+    assert "Sign in" in page
+    fresh = client.application.test_client()  # a new browser: the account's language applies after sign-in
+    fresh.post("/login", data={"username": org.viewer.username, "password": PASSWORD})
+    assert "Sign out" in fresh.get("/").get_data(as_text=True)
