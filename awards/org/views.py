@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from awards.core.errors import NotFound
@@ -14,19 +14,11 @@ from awards.org.permissions import can_view_unit, get_visible_or_404
 bp = Blueprint("org", __name__)
 
 
-def endpoint_url(endpoint: str, **values) -> str | None:
-    """``url_for`` for a page another module may not have yet; None (no link) instead of a BuildError."""
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **values)
-
-
 @bp.context_processor
 def _org_template_helpers() -> dict:
     return {
         "labels": labels,
         "label": labels.label,
-        "endpoint_url": endpoint_url,
         # The visible ids are cached per request, so linking many units costs one query at most.
         "is_visible": lambda unit: can_view_unit(current_user, unit),
         "today": date.today(),
