@@ -84,6 +84,7 @@ def _register_templating(app: Flask) -> None:
         can_manage_org=permissions.can_manage_org,
         can_manage_staff=permissions.can_manage_staff,
         is_admin_anywhere=permissions.is_admin_anywhere,
+        is_system_admin=permissions.is_system_admin,
         manages_staff_anywhere=permissions.manages_staff_anywhere,
         current_locale=_select_locale,
     )

@@ -1,7 +1,6 @@
 """Clusters (cụm, khối thi đua): list, create, edit, members per year with their role."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -25,14 +24,9 @@ from awards.core.errors import NotFound
 from awards.extensions import db
 from awards.org.models import Cluster, ClusterMember, Unit
 from awards.org.operations import remove_cluster_member, save_cluster, set_cluster_member
+from awards.org.queries import current_year_label
 
 INVALID = 422
-
-
-def current_emulation_year(today: date | None = None) -> int:
-    """THADS years end on 30 September: from October on, the year being run is next year's label."""
-    today = today or date.today()
-    return today.year + 1 if today.month >= 10 else today.year
 
 
 def _unit_select(field, extra_ids=()) -> None:
@@ -46,7 +40,7 @@ def clusters():
     q = request.args.get("q", "")
     page = db.paginate(clusters_list(admin_unit_ids(), q), per_page=current_app.config["PER_PAGE"],
                        error_out=False)
-    return render_template("admin/clusters.html", page=page, q=q, year=current_emulation_year())
+    return render_template("admin/clusters.html", page=page, q=q, year=current_year_label())
 
 
 @bp.route("/clusters/new", methods=["GET", "POST"])
@@ -72,7 +66,7 @@ def _selected_year(cluster: Cluster) -> int:
     if year is not None and YEAR_MIN <= year <= YEAR_MAX:
         return year
     years = [m.year for m in cluster.members]
-    return max(years) if years else current_emulation_year()
+    return max(years) if years else current_year_label()
 
 
 def _cluster_page(cluster: Cluster, *, form=None, member_form=None, year: int | None = None, status: int = 200):
@@ -83,7 +77,7 @@ def _cluster_page(cluster: Cluster, *, form=None, member_form=None, year: int | 
     if member_form is None:
         member_form = ClusterMemberForm(prefix="member", formdata=None, data={"version": cluster.version, "year": year})
         _unit_select(member_form.unit_id, [m.unit_id for m in cluster.members])
-    years = sorted({m.year for m in cluster.members} | {year, current_emulation_year()}, reverse=True)
+    years = sorted({m.year for m in cluster.members} | {year, current_year_label()}, reverse=True)
     return render_template("admin/cluster_edit.html", cluster=cluster, form=form, member_form=member_form,
                            year=year, years=years, members=cluster.members_in(year)), status
 

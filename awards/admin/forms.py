@@ -271,3 +271,11 @@ class RoleForm(_VersionMixin, AdminForm):
     role = _enum_select(_l("Vai trò"), labels.ROLE_LABELS, _l("vai trò"))
     unit_id = SelectField(_l("Phạm vi (đơn vị và các đơn vị trực thuộc)"), coerce=_int_or_none,
                           validators=[_chosen(_l("đơn vị"))])
+
+
+# --- emulation years -----------------------------------------------------------------------------------
+
+class YearForm(_VersionMixin, AdminForm):
+    label = _year_field()
+    start_date = VnDateField(_l("Ngày bắt đầu"), validators=[_required(_l("ngày bắt đầu"))])
+    end_date = VnDateField(_l("Ngày kết thúc"), validators=[_required(_l("ngày kết thúc"))])

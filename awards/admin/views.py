@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import func, select
 
-from awards.admin import account_views, cluster_views, people_views, unit_views  # noqa: F401 (routes)
+from awards.admin import account_views, cluster_views, people_views, unit_views, year_views  # noqa: F401 (routes)
 from awards.admin import bp
 from awards.admin.permissions import admin_unit_ids, require_admin
 from awards.admin.queries import accounts_list, clusters_list, units_list

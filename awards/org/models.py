@@ -94,8 +94,8 @@ class SubjectType(enum.StrEnum):
     UNIT = "unit"
 
 
-class EmulationYear(Base):
-    """A year of emulation; THADS runs 1 October (label − 1) to 30 September (label)."""
+class EmulationYear(Versioned, Base):
+    """A year of emulation; THADS runs 1 October (label − 1) to 30 September (label), other sectors differ."""
 
     __tablename__ = "emulation_year"
     __table_args__ = (CheckConstraint("start_date < end_date", name="start_before_end"),)

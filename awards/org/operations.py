@@ -248,6 +248,25 @@ def ensure_year(label: int, start: date | None = None, end: date | None = None) 
     return year
 
 
+def save_year(label: int, start: date, end: date) -> EmulationYear:
+    """Create or change the emulation year ``label``; years may not overlap (a date belongs to one year)."""
+    if start >= end:
+        raise ValidationFailed(_("Ngày bắt đầu phải trước ngày kết thúc."))
+    clash = db.session.scalar(select(EmulationYear).where(
+        EmulationYear.label != label, EmulationYear.start_date <= end, EmulationYear.end_date >= start))
+    if clash is not None:
+        raise ValidationFailed(_("Thời gian trùng với năm thi đua %(label)s (%(start)s – %(end)s).",
+                                 label=clash.label, start=f"{clash.start_date:%d/%m/%Y}",
+                                 end=f"{clash.end_date:%d/%m/%Y}"))
+    year = _one(EmulationYear, label=label)
+    if year is None:
+        year = EmulationYear(label=label, start_date=start, end_date=end)
+        db.session.add(year)
+    year.start_date, year.end_date = start, end
+    db.session.flush()
+    return year
+
+
 # --- users -------------------------------------------------------------------------------------------
 
 MIN_PASSWORD_LENGTH = 8

@@ -74,6 +74,12 @@ def is_admin_anywhere(user: User) -> bool:
     return bool(user and user.is_authenticated and user.has_role(Role.ADMIN))
 
 
+def is_system_admin(user: User) -> bool:
+    """An admin over a top-level unit: the one who may change what every unit shares (emulation years)."""
+    return bool(user and user.is_authenticated and any(
+        ra.role == Role.ADMIN and ra.unit.parent_id is None for ra in user.roles))
+
+
 def manages_staff_anywhere(user: User) -> bool:
     return bool(user and user.is_authenticated and user.has_role(*STAFF_MANAGERS))
 

@@ -186,7 +186,7 @@ def current_year_label(on: date | None = None) -> int:
                               .order_by(EmulationYear.label.desc()).limit(1))
     if label is not None:
         return label
-    return on.year + 1 if on.month >= 10 else on.year
+    return on.year + 1 if on >= EmulationYear.default_bounds(on.year + 1)[0] else on.year
 
 
 _CLUSTER_ROLE_ORDER = {ClusterRole.LEADER: 0, ClusterRole.DEPUTY: 1, ClusterRole.MEMBER: 2}

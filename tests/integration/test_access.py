@@ -80,6 +80,9 @@ ACCESS: dict[str, Access] = {
     "admin.user_role_remove": Access(post=ADMIN, params="account_role"),
     "admin.user_token": Access(post=ADMIN, params="account"),
     "admin.user_token_revoke": Access(post=ADMIN, params="account_token"),
+    # emulation years are shared by all units: only an admin of a top-level unit (none in this world)
+    "admin.years": Access(get=NOBODY, post=NOBODY),
+    "admin.year_edit": Access(get=NOBODY, post=NOBODY, params="year"),
     # API
     "api-docs.openapi_json": Access(get=PUBLIC, api=True),
     "api_org.list_units": Access(get=ANY, api=True),
@@ -104,7 +107,8 @@ class World:
         if key is None:
             return {}
         fixed = {"language": {"code": "en"}, "static": {"filename": "css/app.css"},
-                 "bootstrap": {"filename": "css/bootstrap.min.css"}, "import_kind": {"kind": "people"}}
+                 "bootstrap": {"filename": "css/bootstrap.min.css"}, "import_kind": {"kind": "people"},
+                 "year": {"label": 2021}}
         if key in fixed:
             return fixed[key] if inside else None
         side = self.inside if inside else self.outside
