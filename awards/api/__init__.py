@@ -24,9 +24,10 @@ class AwardsApi(Api):
 
 
 def _blueprints() -> list[ApiBlueprint]:
+    from awards.api.metrics import blp as metrics_blp
     from awards.api.org import blp as org_blp
 
-    return [org_blp]
+    return [org_blp, metrics_blp]
 
 
 def register_api_blueprint(api: Api, blp: ApiBlueprint) -> None:

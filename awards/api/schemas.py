@@ -141,3 +141,72 @@ class PersonDetailSchema(PersonSchema):
                               metadata={"description": "Units the person has worked in, oldest first."})
     ratings = fields.List(fields.Nested(RatingSchema), required=True,
                           metadata={"description": "Yearly ratings, oldest first."})
+
+
+# --- metrics ----------------------------------------------------------------------------------------------
+
+# Statistical years are labelled by the calendar year they end in; anything outside this is a typo.
+_YEAR_RANGE = validate.Range(min=1900, max=2999, error=_l("Phải từ {min} đến {max}."))
+
+
+class MetricsArgsSchema(Schema):
+    year = fields.Integer(required=True, validate=_YEAR_RANGE,
+                          error_messages={**_NOT_AN_INTEGER, "required": [_l("Trường này là bắt buộc.")]},
+                          metadata={"description": "Statistical year: 2021 runs from 1 October 2020 to "
+                                                   "30 September 2021.", "example": 2021})
+    month = fields.Integer(
+        validate=validate.Range(min=1, max=12, error=_l("Phải từ {min} đến {max}.")),
+        error_messages=_NOT_AN_INTEGER,
+        metadata={"description": "Calendar month of the cut-off (6 = figures to 30 June; 11 of year 2021 is "
+                                 "November 2020). Omitted: the latest month with figures in that year "
+                                 "(September is the latest, October the first).", "example": 6})
+
+
+class UnitMetricsArgsSchema(MetricsArgsSchema):
+    rollup = fields.Boolean(load_default=False, error_messages={"invalid": [_l("Phải là true hoặc false.")]},
+                            metadata={"description": "true: the unit and every unit below it, counts summed "
+                                                     "before the rates are computed; the unit's own targets "
+                                                     "apply."})
+
+
+def _percent(description: str, unit: str = "Percent"):
+    # Computed at full precision (awards.metrics.compute), rounded only here: an excess is not the
+    # difference of two rounded numbers.
+    return fields.Float(required=True, allow_none=True, metadata={
+        "description": f"{description} {unit}, rounded half up to 2 places."})
+
+
+def _points(description: str):
+    return _percent(description, "Percentage points")
+
+
+def _amount(description: str):
+    return fields.Integer(required=True, metadata={"description": description, "minimum": 0})
+
+
+class MetricCountsSchema(Schema):
+    """Cumulative from 1 October to the end of the month; cases are a number of cases, money whole đồng."""
+
+    received = _amount("Thụ lý: carried over + new.")
+    enforceable = _amount("Có điều kiện thi hành.")
+    completed = _amount("Thi hành xong: actually enforced + terminated.")
+    rate = _percent("completed / enforceable × 100; null when enforceable is 0.")
+    enforceable_share = _percent("enforceable / received × 100; null when received is 0.")
+
+
+class MetricsSchema(Schema):
+    subject_code = fields.String(required=True, metadata={"description": "The unit, person or cluster code."})
+    year = fields.Integer(required=True, metadata={"description": "Statistical year."})
+    month = fields.Integer(required=True, metadata={"description": "Month of the cut-off (1–12).",
+                                                    "minimum": 1, "maximum": 12})
+    cases = fields.Nested(MetricCountsSchema, required=True, metadata={"description": "Về việc."})
+    money = fields.Nested(MetricCountsSchema, required=True, metadata={"description": "Về tiền (đồng)."})
+    case_target = _percent("The yearly case target (chỉ tiêu); null when none is set (always for clusters).")
+    money_target = _percent("The yearly money target; null when none is set (always for clusters).")
+    case_attainment = _percent("cases.rate / case_target × 100; null without a rate or a non-zero target.")
+    money_attainment = _percent("money.rate / money_target × 100; null without a rate or a non-zero target.")
+    case_excess = _points("cases.rate − case_target (negative: below target); null without both.")
+    money_excess = _points("money.rate − money_target; null without both.")
+    case_change = _points("cases.rate − the previous month's (negative: a drop); null in October (the first "
+                          "month), without figures for the previous month, or without either rate.")
+    money_change = _points("money.rate − the previous month's; null as case_change.")
