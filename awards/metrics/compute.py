@@ -139,8 +139,9 @@ def identity_failures(b: Breakdown) -> list[Failure]:
     withdrawn = enforceable + not enforceable); ``completed_identity`` (completed = enforced + terminated).
     """
     failures: list[Failure] = []
-    if min(b.received, b.enforceable, b.completed) < 0:
-        failures.append(Failure("received", "negative", {}))
+    negative = [name for name in ("received", "enforceable", "completed") if getattr(b, name) < 0]
+    if negative:
+        failures.append(Failure(negative[0], "negative", {}))
     if b.enforceable > b.received:
         failures.append(Failure("enforceable", "enforceable_le_received",
                                 {"enforceable": b.enforceable, "received": b.received}))
@@ -153,8 +154,9 @@ def identity_failures(b: Breakdown) -> list[Failure]:
     if missing:
         failures.append(Failure(missing[0], "details_incomplete", {"missing": ", ".join(missing)}))
         return failures
-    if any(getattr(b, name) < 0 for name in DETAIL_FIELDS):
-        failures.append(Failure(DETAIL_FIELDS[0], "negative", {}))
+    negative = [name for name in DETAIL_FIELDS if getattr(b, name) < 0]
+    if negative:
+        failures.append(Failure(negative[0], "negative", {}))
     if b.carried_over + b.new != b.received:
         failures.append(Failure("received", "received_identity",
                                 {"received": b.received, "carried_over": b.carried_over, "new": b.new}))
