@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from awards.core.errors import AwardsError
 from awards.core.formatting import number
 from awards.extensions import db
+from awards.metrics import demo as metrics_demo
 from awards.org import demo
 from awards.org import operations as ops
 from awards.org.labels import ROLE_LABELS, label
@@ -57,14 +58,16 @@ def seed_demo_command(if_empty: bool) -> None:
               hint="Để làm lại dữ liệu demo: xoá instance/awards.db rồi chạy `make run`.")
     started = time.perf_counter()
     try:
-        _plan, counts = demo.seed_demo()
+        plan, counts = demo.seed_demo()
+        counts |= metrics_demo.seed_metrics(plan)
         db.session.commit()
     except AwardsError as exc:
         _fail(f"Không nạp được dữ liệu demo: {exc.message}")
     elapsed = time.perf_counter() - started
     click.echo(f"Đã nạp dữ liệu demo trong {number(elapsed, 2)} giây: {counts['units']} đơn vị, "
                f"{counts['people']} người, {counts['ratings']} kết quả xếp loại, {counts['disciplines']} kỷ luật, "
-               f"{counts['clusters']} cụm thi đua, {counts['users']} tài khoản (mật khẩu: {demo.DEMO_PASSWORD}).")
+               f"{counts['clusters']} cụm thi đua, {counts['metric_reports']} báo cáo số liệu thi hành án, "
+               f"{counts['metric_targets']} chỉ tiêu, {counts['users']} tài khoản (mật khẩu: {demo.DEMO_PASSWORD}).")
 
 
 # --- users -------------------------------------------------------------------------------------------
