@@ -234,6 +234,23 @@ class TestSeededMetrics:
             # Clearly on one side: no branch sits on its target by a rounding accident.
             assert all(abs(e) >= Decimal("0.5") for e in excesses)
 
+    def test_the_2021_misses_are_those_docs_demo_data_lists(self):
+        # Later rules read these (a unit that missed a target is not eligible for some awards): keep the
+        # table in docs/demo-data.md and this list in step with the generator.
+        september = _september(_reports(), 2021)
+        missed: dict[str, set[str]] = {"cases": set(), "money": set()}
+        for t in _db.session.scalars(select(MetricTarget).where(MetricTarget.year == 2021,
+                                                                 MetricTarget.unit_id.is_not(None))):
+            r = september[(t.unit_id, None)]
+            if r.cases.rate < t.case_target_pct:
+                missed["cases"].add(t.unit.code)
+            if r.money.rate < t.money_target_pct:
+                missed["money"].add(t.unit.code)
+        assert missed == {
+            "cases": {"DT-SADEC-TP", "DT-THAPMUOI", "DT-CHAUTHANH", "TH", "TH-QUANSON", "TH-THUONGXUAN"},
+            "money": {"DT-HONGNGU-H", "DT-THAPMUOI", "DT-CHAUTHANH", "TH-QUANHOA", "TH-QUANSON", "TH-MUONGLAT"},
+        }
+
     def test_yearly_indicators_of_every_enforcing_unit(self):
         indicators = list(_db.session.scalars(select(UnitIndicator)))
         assert sorted((i.unit_id, i.year) for i in indicators) == sorted(
