@@ -257,10 +257,6 @@ def enforcing_units(org: DemoPlan) -> list[str]:
     return [u.code for u in org.units if u.kind in ENFORCING_KINDS]
 
 
-def officers(org: DemoPlan) -> list[str]:
-    return [p.code for p in org.people if OFFICER_POSITION in p.position]
-
-
 def officers_by_unit(org: DemoPlan, year: int) -> dict[str, list[str]]:
     """The officers whose figures a unit's figures include in ``year``: those it holds on 30 September."""
     units = {u.code: u for u in org.units}
