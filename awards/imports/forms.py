@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectField
-from wtforms.validators import DataRequired, Regexp
+from wtforms.validators import DataRequired, Length, Regexp
 
 from awards.imports.uploads import UPLOAD_ID
 
@@ -24,3 +24,5 @@ class UploadForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     kind = HiddenField(validators=[DataRequired()])
     upload_id = HiddenField(validators=[DataRequired(), Regexp(UPLOAD_ID)])
+    # The name the user's file had: only written into the import record, never used as a path.
+    file_name = HiddenField(validators=[Length(max=255)])

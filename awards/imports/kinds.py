@@ -1,4 +1,5 @@
-"""The import kinds of the organisation: units, people, ratings, discipline, clusters.
+"""The import kinds of the organisation: units, people, ratings, discipline, clusters (and, registered here,
+the metric kinds of awards.metrics.imports).
 
 Column names and codes are an interface (issue 2, "Bulk import"); docs/imports.md describes them.
 """
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from awards.extensions import db
 from awards.imports import parsers
 from awards.imports.framework import NEW, UPDATE, Checker, Column, ImportKind, Row
+from awards.metrics.imports import KINDS as METRIC_KINDS
 from awards.org import operations
 from awards.org.models import (
     Cluster,
@@ -437,4 +439,4 @@ class ClustersImport(ImportKind):
 
 
 KINDS: dict[str, ImportKind] = {k.name: k for k in (UnitsImport(), PeopleImport(), RatingsImport(),
-                                                    DisciplineImport(), ClustersImport())}
+                                                    DisciplineImport(), ClustersImport(), *METRIC_KINDS)}

@@ -4,8 +4,6 @@ They flush, never commit: the CLI command or the request commits.
 """
 from __future__ import annotations
 
-
-
 from awards.core.errors import PermissionDenied
 from awards.imports import framework
 from awards.imports.framework import ImportKind, ImportRejected, ImportResult
@@ -31,13 +29,14 @@ def preview_import(kind: ImportKind, table: Table, *, actor: User | None) -> Imp
     return framework.validate(kind, table, scope=_scope(kind, actor))
 
 
-def run_import(kind: ImportKind, table: Table, *, actor: User | None) -> ImportResult:
+def run_import(kind: ImportKind, table: Table, *, actor: User | None, file_name: str | None = None) -> ImportResult:
     """Import ``table`` all-or-nothing: any problem raises ImportRejected and nothing is written.
 
-    Re-importing the same codes updates the records in place.
+    Re-importing the same codes updates the records in place (metric kinds replace them).
+    ``file_name`` is only recorded, with the actor, in the import batch of the kinds that keep one.
     """
     result = framework.validate(kind, table, scope=_scope(kind, actor))
     if not result.ok:
         raise ImportRejected(result)
-    framework.apply(result)
+    framework.apply(result, file_name=file_name, actor=actor)
     return result

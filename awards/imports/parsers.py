@@ -8,6 +8,7 @@ import enum
 import re
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import gettext as _
 
@@ -77,3 +78,62 @@ def year(value: str) -> int:
     if not 1900 <= number <= 2100:
         raise ValueError(_("năm không hợp lệ “%(value)s” (dùng 4 chữ số, ví dụ 2021)", value=value))
     return number
+
+
+# --- numbers -----------------------------------------------------------------------------------------
+
+# Vietnamese style groups thousands with dots (21.155.130.000); a group may not start a number with 0,
+# so "0.500" (a decimal written the English way) is refused rather than read as 500.
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+_PERCENT = re.compile(r"(\d{1,3})(?:[.,](\d{1,2}))?\s*%?")
+INTEGER_MAX = 2_147_483_647  # INTEGER columns
+BIGINT_MAX = 9_223_372_036_854_775_807  # BIGINT columns (money in đồng)
+
+
+def whole_number(maximum: int = BIGINT_MAX) -> Parser:
+    """A count or an amount of đồng: ``1250``, ``21155130000`` or ``21.155.130.000``; never negative.
+
+    Decimals and commas are refused: figures are whole numbers, and ``1,5`` or ``1.5`` would be a guess.
+    """
+
+    def parse(value: str) -> int:
+        if value.isascii() and value.isdigit():  # the common case first: plain digits
+            number = int(value)
+        elif _GROUPED.fullmatch(value):
+            number = int(value.replace(".", ""))
+        else:
+            raise ValueError(_("số không hợp lệ “%(value)s” (dùng số nguyên không âm, có thể tách hàng nghìn "
+                               "bằng dấu chấm, ví dụ 21.155.130.000)", value=value))
+        if number > maximum:
+            raise ValueError(_("số quá lớn “%(value)s”", value=value))
+        return number
+
+    return parse
+
+
+def percentage(value: str) -> Decimal:
+    """A percentage from 0 to 100 with at most 2 places: ``82,5``, ``82.5``, ``82,50%`` → ``Decimal('82.5')``."""
+    match = _PERCENT.fullmatch(value)
+    if match is None or Decimal(f"{match[1]}.{match[2] or 0}") > 100:
+        raise ValueError(_("tỷ lệ không hợp lệ “%(value)s” (dùng số từ 0 đến 100, tối đa 2 chữ số thập phân, "
+                           "ví dụ 82,5 hoặc 82.5)", value=value))
+    return Decimal(f"{match[1]}.{match[2] or 0}")
+
+
+def month(value: str) -> int:
+    """A calendar month, ``1`` to ``12`` (``06`` too)."""
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 12):
+        raise ValueError(_("tháng không hợp lệ “%(value)s” (dùng số từ 1 đến 12)", value=value))
+    return int(value)
+
+
+def year_between(first: int, last: int) -> Parser:
+    """A year label of 4 digits from ``first`` to ``last``."""
+
+    def parse(value: str) -> int:
+        if not (len(value) == 4 and value.isascii() and value.isdigit() and first <= int(value) <= last):
+            raise ValueError(_("năm không hợp lệ “%(value)s” (dùng năm từ %(first)s đến %(last)s)",
+                               value=value, first=first, last=last))
+        return int(value)
+
+    return parse

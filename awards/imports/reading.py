@@ -70,11 +70,11 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def _table(numbered_rows) -> Table:
+def _table(numbered_rows, cell=cell_text) -> Table:
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     for number, raw in numbered_rows:
-        cells = [cell_text(v) for v in raw]
+        cells = list(map(cell, raw))
         while cells and not cells[-1]:
             cells.pop()
         if number == 1:
@@ -97,7 +97,8 @@ def read_csv(data: bytes) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         # Each record is one spreadsheet row, even when a quoted cell spans several lines.
-        return _table(enumerate(reader, start=1))
+        # CSV cells are already text: stripping is all cell_text would do, at a fraction of the cost.
+        return _table(enumerate(reader, start=1), cell=str.strip)
     except csv.Error as exc:
         raise UnreadableFile(_("Tệp CSV không hợp lệ (dòng %(line)s): %(error)s",
                                line=reader.line_num, error=str(exc))) from None

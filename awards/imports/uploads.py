@@ -39,6 +39,11 @@ def _name(owner_id: int, kind: str, upload_id: str, fmt: str) -> str:
     return f"{int(owner_id)}-{kind}-{upload_id}.{fmt}"
 
 
+def original_name(filename: str | None) -> str:
+    """The base name of the user's file (some browsers send a whole Windows path), for the record only."""
+    return (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
+
+
 def parse_upload(filename: str, data: bytes) -> tuple[str, Table]:
     """The format named by the extension, and the table: the content must really be that format."""
     fmt = detect_format(filename)

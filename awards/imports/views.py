@@ -10,7 +10,7 @@ from awards.imports.framework import ImportRejected
 from awards.imports.operations import preview_import, run_import
 from awards.imports.permissions import kind_for, kinds_for
 from awards.imports.reading import UnreadableFile
-from awards.imports.uploads import discard_upload, keep_upload, load_upload, parse_upload
+from awards.imports.uploads import discard_upload, keep_upload, load_upload, original_name, parse_upload
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -41,7 +41,8 @@ def index():
             confirm = None
             if result.ok:  # a file with problems cannot be confirmed, so it is not kept
                 upload_id = keep_upload(data, fmt, owner_id=current_user.id, kind=kind.name)
-                confirm = ConfirmForm(kind=kind.name, upload_id=upload_id, formdata=None)
+                confirm = ConfirmForm(kind=kind.name, upload_id=upload_id, file_name=original_name(storage.filename),
+                                      formdata=None)
             return render_template("imports/preview.html", result=result, confirm=confirm,
                                    filename=storage.filename)
     return render_template("imports/index.html", form=form, kinds=kinds)
@@ -57,7 +58,7 @@ def confirm():
     kind = kind_for(current_user, form.kind.data)
     upload = load_upload(form.upload_id.data, owner_id=current_user.id, kind=kind.name)
     try:
-        result = run_import(kind, upload.table, actor=current_user)
+        result = run_import(kind, upload.table, actor=current_user, file_name=original_name(form.file_name.data))
     except ImportRejected as exc:
         # The data changed since the preview (or writing failed): nothing was written; show why.
         discard_upload(upload)
