@@ -106,7 +106,7 @@ def figures(rng: random.Random, scale: int, month_index: int, detailed: bool) ->
 
 def write_csv(path: Path, rows: int, officers: int, *, bad: bool = False) -> None:
     rng = random.Random(3)
-    subjects = ([("B%04d" % n, "unit") for n in range(35, UNITS)] + [("P%02d" % p, "unit") for p in range(34)]
+    subjects = ([(f"B{n:04d}", "unit") for n in range(35, UNITS)] + [(f"P{p:02d}", "unit") for p in range(34)]
                 + [("TC", "unit")] + [(f"CHV{i:05d}", "person") for i in range(officers)])
     written = 0
     with path.open("w", newline="", encoding="utf-8") as f:
