@@ -313,6 +313,18 @@ def test_a_failure_while_writing_leaves_nothing_not_even_the_batch(db, org, run,
     refused(db, result, before, ["row 2, column subject_code: không ghi được dòng này: OperationalError"])
 
 
+def test_a_conflict_found_only_while_writing_is_reported_and_rolled_back(db, org, run, tmp_path, monkeypatch):
+    # As if another import had written June between the checks and the write: the insert meets the unique key.
+    ok(run("metrics", csv_file(tmp_path, METRICS, "DT-A,unit,2021,6,10,5,5,0,0,0", name="first.csv")),
+       "Đã nhập 1 dòng (1 mới, 0 cập nhật).")
+    monkeypatch.setattr(metric_imports, "_existing", lambda *args: {})
+    before = counts(db)
+    result = run("metrics", csv_file(tmp_path, METRICS, "DT-B,unit,2021,6,1,1,1,0,0,0",
+                                     "DT-A,unit,2021,6,99,5,5,0,0,0"))
+    refused(db, result, before, ["row 2, column subject_code: không ghi được dòng này: IntegrityError"])
+    assert report(db, unit=org.dt_a).cases_received == 10 and report(db, unit=org.dt_b) is None
+
+
 # --- targets -------------------------------------------------------------------------------------------
 
 def test_targets_accept_comma_and_dot_decimals_and_reimport_replaces(db, org, officers, run, tmp_path):
