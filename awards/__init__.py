@@ -62,9 +62,10 @@ def _register_blueprints(app: Flask) -> None:
     from awards.api import register_api
     from awards.auth.views import bp as auth_bp
     from awards.imports.views import bp as imports_bp
+    from awards.metrics.views import bp as metrics_bp
     from awards.org.views import bp as org_bp
 
-    for bp in (auth_bp, org_bp, admin_bp, imports_bp):
+    for bp in (auth_bp, org_bp, admin_bp, imports_bp, metrics_bp):
         app.register_blueprint(bp)
     register_api(app)
 
