@@ -277,6 +277,9 @@ def _comparison_page(years: list[int], where_all, compared: list[UnitRef], *, ye
             page.missing.append((unit, names.get(unit.id, unit.code)))
         else:
             page.rows.append(Row(unit, names.get(unit.id, unit.code), summary, role=(roles or {}).get(unit.id)))
+    # Units of a kind that never reports (a Cục's divisions) are not "missing"; a branch that is, is.
+    reporting = {row.unit.kind for row in page.rows}
+    page.missing = [(unit, name) for unit, name in page.missing if unit.kind in reporting]
     if own is not None:
         mine = queries.summary(queries.unit_filter(own), own.code, year, month, total_target)
         if mine is not None:
