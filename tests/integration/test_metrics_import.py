@@ -16,7 +16,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from awards.imports.kinds import KINDS
 from awards.imports.models import ImportBatch
+from awards.imports.operations import preview_import, run_import
+from awards.imports.reading import Table
 from awards.metrics import imports as metric_imports
 from awards.metrics.compute import Counts
 from awards.metrics.models import MetricReport, MetricTarget, UnitIndicator
@@ -464,6 +467,20 @@ def test_upload_preview_then_confirm_records_the_user_and_the_file_name(client, 
     assert (batch.kind, batch.file_name, batch.user_id, batch.row_count) == ("metrics", "thang 6.csv", org.hr.id, 2)
     assert report(db, unit=org.dt_a).import_batch_id == batch.id
     assert report(db, person=officers[0]).cases_received == 3
+
+
+@pytest.mark.parametrize(("kind", "header", "lines", "expected"), [
+    ("targets", TARGETS, ["DT-A,unit,2021,80,40", "TH-A,unit,2021,80,40", "CHV-TH,person,2021,80,40"], [
+        "row 3, column subject_code: đơn vị “TH-A” nằm ngoài phạm vi quản lý của bạn",
+        "row 4, column subject_code: đơn vị “TH-A” của cán bộ “CHV-TH” nằm ngoài phạm vi quản lý của bạn"]),
+    ("indicators", INDICATORS, ["DT-B,2021,1,1,,", "TH-A,2021,1,1,,", "DT,2021,1,1,,"], [
+        "row 3, column unit_code: đơn vị “TH-A” nằm ngoài phạm vi quản lý của bạn"]),
+])
+def test_targets_and_indicators_are_scoped_row_by_row(db, org, officers, kind, header, lines, expected):
+    table = Table(header=header.split(","), rows=[(n, line.split(",")) for n, line in enumerate(lines, start=2)])
+    result = preview_import(KINDS[kind], table, actor=org.hr)
+    assert [str(p) for p in result.problems] == expected
+    assert run_import(KINDS[kind], Table(table.header, table.rows[:1]), actor=org.hr).ok  # the row in scope
 
 
 # --- the documented examples ---------------------------------------------------------------------------
