@@ -218,8 +218,10 @@ def _parse_rows(kind: ImportKind, header: list[str], numbered: list[tuple[int, l
     width = len(header)
     position = {name: index for index, name in enumerate(header) if name}
     names = [c.name for c in kind.columns]
-    # A column the header leaves out reads the empty cell every row is padded with at index ``width``.
-    pick = operator.itemgetter(*(position.get(name, width) for name in names))
+    # A column the header leaves out reads the empty cell every row is padded with at index ``width``
+    # (cells beyond the header are cut off first: they are reported, never read).
+    indexes = [position.get(name, width) for name in names]
+    pick = operator.itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
     plan = [(c.name, c.parse, c.required) for c in kind.columns]
     unnamed = [index for index, name in enumerate(header) if not name]
     rows = []
@@ -230,9 +232,9 @@ def _parse_rows(kind: ImportKind, header: list[str], numbered: list[tuple[int, l
                 if index < count and cells[index]:
                     problems.append(Problem(number, column_letter(index),
                                             _("ô có dữ liệu nhưng cột không có tiêu đề")))
-        texts = pick([*cells, *[""] * (width + 1 - count)] if count <= width else cells)
-        if len(names) == 1:
-            texts = (texts,)  # itemgetter of one index returns the item itself
+            cells = cells[:width]
+            count = len(cells)
+        texts = pick([*cells, *[""] * (width + 1 - count)])
         values: dict[str, Any] = {}
         for (name, parse, required), text in zip(plan, texts, strict=True):
             if not text:

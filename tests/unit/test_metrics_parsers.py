@@ -141,3 +141,26 @@ def test_cells_beyond_the_header_or_under_an_empty_header_cell_are_reported_by_l
         "row 2, column B: ô có dữ liệu nhưng cột không có tiêu đề",
         "row 2, column E: ô có dữ liệu nhưng cột không có tiêu đề",
     ]
+
+
+def test_a_cell_beyond_the_header_is_never_read_as_a_column_the_header_left_out():
+    result = validate(Figures(), Table(header=["code", "total"], rows=[(2, ["A", "1", "7"])]))
+    assert [str(p) for p in result.problems] == ["row 2, column C: ô có dữ liệu nhưng cột không có tiêu đề"]
+    assert result.rows[0].values["detail"] is None and result.rows[0].cells["detail"] == ""
+
+
+class OneColumn(ImportKind):
+    name = "one"
+    label = "One"
+    roles = ()
+    key_columns = ("code",)
+    columns = (Column("code", parsers.code, required=True),)
+
+    def check(self, rows, checker) -> None:
+        pass
+
+
+def test_a_kind_with_a_single_column():
+    result = validate(OneColumn(), Table(header=["code"], rows=[(2, ["A"]), (3, ["B", "x"])]))
+    assert [r.values for r in result.rows] == [{"code": "A"}, {"code": "B"}]
+    assert [str(p) for p in result.problems] == ["row 3, column B: ô có dữ liệu nhưng cột không có tiêu đề"]
