@@ -295,7 +295,8 @@ def comparison_chart(bars: Sequence[Bar], *, measure: str, title: str, common_ta
     for i, bar in enumerate(bars):
         y = TOP + i * ROW
         c = bar.cells
-        name = bar.label if len(bar.label) <= max_label else bar.label[:max_label - 1] + "…"
+        # A long name is cut at a word (the whole name is in the hover text), so its rate stays on the line.
+        name = bar.label if len(bar.label) <= max_label else bar.label[:max_label - 1].rsplit(" ", 1)[0] + "…"
         hover = f"{bar.label} — {measure_name}: {c.rate_text}"
         if c.target is not None:
             hover += f" · {target_word} {c.target_text}" + (f" ({c.excess_text})" if c.excess_text else "")
