@@ -2,9 +2,9 @@
 
 A metrics file may hold a hundred thousand rows, so these kinds avoid the per-row ORM path: subjects
 and existing records are looked up once per file into plain dicts of ids (Core selects, in chunks), the
-rules run on the parsed integers, and ``write`` deletes the replaced records by id in chunks and inserts
-every row with one executemany (pipelined by psycopg 3 on PostgreSQL). Re-importing a subject × year
-(× month) replaces its record; every import is recorded as an ImportBatch that the written rows point to.
+rules run on the parsed integers, and ``write`` deletes the replaced records by id and inserts every row
+at once (PostgreSQL: COPY; SQLite: one executemany). Re-importing a subject × year (× month) replaces its
+record; every import is recorded as an ImportBatch that the written rows point to.
 """
 from __future__ import annotations
 
