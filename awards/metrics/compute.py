@@ -116,7 +116,7 @@ class Breakdown:
 
     @property
     def has_details(self) -> bool:
-        return any(getattr(self, f.name) is not None for f in fields(self)[3:])
+        return any(getattr(self, name) is not None for name in DETAIL_FIELDS)
 
 
 DETAIL_FIELDS = tuple(f.name for f in fields(Breakdown)[3:])

@@ -85,7 +85,7 @@ def test_hr_imports_staff_data_but_not_units_or_clusters(client, db, org, login,
 
 def test_unknown_kind_is_404(client, org, login, upload_dir):
     login(org.admin)
-    assert upload(client, "metrics", csv_bytes("x")).status_code == 404
+    assert upload(client, "no-such-kind", csv_bytes("x")).status_code == 404
 
 
 # --- preview, then confirm -----------------------------------------------------------------------------
