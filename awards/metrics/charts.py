@@ -16,6 +16,7 @@ come from ``awards.metrics.queries`` and nothing here computes one.
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -107,6 +108,11 @@ def change_text(value: Decimal | None, month: int) -> str:
     return _word("same") % {"month": previous}
 
 
+@lru_cache(maxsize=512)
+def _target_percent(value: Decimal | None) -> str:
+    return percent(value)  # a few targets repeated over hundreds of rows: written once each
+
+
 @dataclass(frozen=True)
 class Cells:
     """One measure (cases or money) of a summary, written out once for a table row and its chart bar."""
@@ -130,7 +136,7 @@ class Cells:
         else:  # whole đồng would not fit a table row; the unit's own page has them
             counts = _word("billion") % {"amount": f"{number(summary.money.completed / BILLION, 2)}/"
                                                    f"{number(summary.money.enforceable / BILLION, 2)}"}
-        return cls(rate, target, percent(rate), percent(target), excess_text(excess),
+        return cls(rate, target, percent(rate), _target_percent(target), excess_text(excess),
                    None if excess is None else excess < 0, counts)
 
 
@@ -210,10 +216,10 @@ def month_chart(series, year: int, *, title: str, compact: bool = False) -> Mark
     ]
     dashed = {"show_dots": False, "stroke_style": {"width": 2, "dasharray": "7, 5"}}
     if case_target is not None:
-        lines.append((_("Chỉ tiêu về việc (%(pct)s)", pct=percent(case_target)), [_rate(case_target)] * 12,
+        lines.append((_("Chỉ tiêu về việc %(pct)s", pct=percent(case_target)), [_rate(case_target)] * 12,
                       CASES_COLOUR, dashed))
     if money_target is not None:
-        lines.append((_("Chỉ tiêu về tiền (%(pct)s)", pct=percent(money_target)), [_rate(money_target)] * 12,
+        lines.append((_("Chỉ tiêu về tiền %(pct)s", pct=percent(money_target)), [_rate(money_target)] * 12,
                       MONEY_COLOUR, dashed))
 
     latest = max(series, key=lambda s: compute.month_position(s.month), default=None)
@@ -231,7 +237,8 @@ def month_chart(series, year: int, *, title: str, compact: bool = False) -> Mark
         # On a phone twelve "T10"s do not fit side by side: the month numbers alone do.
         x_labels=[str(m) if compact else _("T%(month)s", month=m) for m in compute.MONTHS_IN_ORDER],
         value_formatter=percent, dots_size=4, show_x_guides=False, show_y_guides=True,
-        show_legend=False, stroke_style={"width": 3},  # the page writes the legend in HTML (``line_mark``): it wraps on a phone
+        # The page writes the legend in HTML (``line_mark``): it wraps on a phone.
+        show_legend=False, stroke_style={"width": 3},
         truncate_label=-1, margin=8, spacing=12, tooltip_fancy_mode=False,
         classes=["pygal-chart", "metrics-chart", "w-100", "h-auto"],
     )

@@ -14,7 +14,7 @@ from datetime import date
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import aliased
 
 from awards.extensions import db
@@ -153,15 +153,16 @@ _SUMS = [func.sum(getattr(MetricReport, f"{kind}_{name}"))
          for kind in ("cases", "money") for name in ("received", "enforceable", "completed")]
 
 
-def subtree_comparison(units: list, year: int, month: int) -> list[tuple[object, Summary | None]]:
+def subtree_comparison(units: list, year: int, month: int, ids: Select | None = None) -> list[tuple]:
     """Like ``queries.comparison``, but each unit stands for itself and every unit below it (a province is
     all its branches, a branch just itself), against the unit's own targets. Two statements whatever the
     number of units: one recursive query groups every report under the unit compared, one reads the targets.
-    ``units``: anything with ``id`` and ``code`` (``Unit``, ``UnitRef``), returned as given.
+    ``units``: anything with ``id`` and ``code`` (``Unit``, ``UnitRef``), returned as given, each with its
+    ``Summary`` or None. ``ids``, a SELECT of the same units' ids, spares the database hundreds of parameters.
     """
-    ids = [u.id for u in units]
-    if not ids:
+    if not units:
         return []
+    ids = ids if ids is not None else [u.id for u in units]
     previous = compute.previous_month(month)
     months = [m for m in (month, previous) if m is not None]
     tree = (select(Unit.id.label("top"), Unit.id.label("id")).where(Unit.id.in_(ids))
@@ -204,7 +205,7 @@ class UnitRef:
     kind: UnitKind
 
 
-def names_on(ids: list[int], on: date) -> dict[int, str]:
+def names_on(ids: list[int] | Select, on: date) -> dict[int, str]:
     """Each unit's name in force on ``on`` (one statement), by the rule of ``Unit.name_on``: the latest name
     in force that day, else the earliest one recorded."""
     names: dict[int, str] = {}
@@ -259,7 +260,8 @@ def _sorted_rows(rows: list[Row], measure: str) -> list[Row]:
     return sorted(rows, key=key)
 
 
-def _comparison_page(years: list[int], where_all, compared: list[UnitRef], *, year: int | None, title: str,
+def _comparison_page(years: list[int], where_all, compared: list[UnitRef], compared_ids: Select, *,
+                     year: int | None, title: str,
                      own: Unit | None = None, roles: dict[int, object] | None = None,
                      total_target: MetricTarget | None = None) -> ComparisonPage:
     measure = _measure()
@@ -271,8 +273,8 @@ def _comparison_page(years: list[int], where_all, compared: list[UnitRef], *, ye
     if month is None or month not in months:
         return page
     on = cutoff(year, month)
-    names = names_on([u.id for u in compared], on)
-    for unit, summary in subtree_comparison(compared, year, month):
+    names = names_on(compared_ids, on)
+    for unit, summary in subtree_comparison(compared, year, month, compared_ids):
         if summary is None:
             page.missing.append((unit, names.get(unit.id, unit.code)))
         else:
@@ -304,17 +306,20 @@ def unit_compare(code: str):
     unit = get_visible_or_404(Unit, code, current_user, unit_of=lambda u: u, by="code")
     children = [UnitRef(*row) for row in db.session.execute(
         select(Unit.id, Unit.code, Unit.kind).where(Unit.parent_id == unit.id))]
+    compared_ids = select(Unit.id).where(Unit.parent_id == unit.id)
     kinds = sorted({c.kind for c in children}, key=lambda k: list(UnitKind).index(k))
     kind = request.args.get("kind")
     if kind in {k.value for k in kinds}:
         children = [c for c in children if c.kind == kind]
+        compared_ids = compared_ids.where(Unit.kind == kind)
     else:
         kind = None
     where_all = queries.unit_filter(unit, rollup=True)
     years = _years(where_all)
     year = _chosen_year(years)
     title = _("So sánh tỷ lệ thi hành xong – %(name)s", name=unit.name)
-    page = _comparison_page(years, where_all, children, year=year, title=title, own=None if kind else unit,
+    page = _comparison_page(years, where_all, children, compared_ids, year=year, title=title,
+                            own=None if kind else unit,
                             total_target=queries.target_of(unit=unit, year=year) if year else None)
     kind_choices = [(None, _("Tất cả"))] + [(k.value, labels.label(labels.UNIT_KIND_LABELS, k)) for k in kinds]
     total = _("Toàn tỉnh") if unit.kind == UnitKind.PROVINCIAL_DEPARTMENT else _("Toàn đơn vị")
@@ -335,10 +340,12 @@ def cluster_metrics(code: str):
     years = [y for y in _years(everyone) if y in {m.year for m in members}] if members else []
     year = _chosen_year(years)
     those = [m for m in members if m.year == year]
-    where_all = MetricReport.unit_id.in_(subtree_ids([m.id for m in those]).scalar_subquery())
+    where_all = MetricReport.unit_id.in_(subtree_ids([m.id for m in those]).scalar_subquery())  # a few ids
     title = _("So sánh tỷ lệ thi hành xong – %(name)s", name=cluster.name)
-    page = _comparison_page(years, where_all, [UnitRef(m.id, m.code, m.kind) for m in those], year=year,
-                            title=title, roles={m.id: m.role for m in those})
+    compared_ids = select(ClusterMember.unit_id).where(ClusterMember.cluster_id == cluster.id,
+                                                       ClusterMember.year == year)
+    page = _comparison_page(years, where_all, [UnitRef(m.id, m.code, m.kind) for m in those], compared_ids,
+                            year=year, title=title, roles={m.id: m.role for m in those})
     return render_template("metrics/compare.html", unit=None, cluster=cluster, page=page, kind=None,
                            kind_choices=[], month_choices=_month_choices(page), total_label=_("Toàn cụm"),
                            has_children=bool(those), visible_ids=visible_unit_ids(current_user))
