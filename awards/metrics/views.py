@@ -17,13 +17,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import aliased
 
+from awards.core.models import in_force
 from awards.extensions import db
 from awards.metrics import charts, compute, queries
 from awards.metrics.compute import Counts
 from awards.metrics.models import MetricReport, MetricTarget
 from awards.metrics.queries import Summary
 from awards.org import labels
-from awards.core.models import in_force
 from awards.org.models import Cluster, ClusterMember, Person, Unit, UnitKind, UnitName
 from awards.org.permissions import get_visible_or_404, subtree_ids, visible_unit_ids
 
@@ -81,10 +81,9 @@ def cutoff(year: int, month: int) -> date:
 
 @dataclass
 class MonthsPage:
-    years: list[int]
-    year: int | None
-    series: list[Summary]  # October first
-    target: MetricTarget | None
+    years: list[int]  # with figures, latest first
+    year: int | None  # shown
+    series: list[Summary]  # its months with figures, October first, each against the year's targets
 
     @property
     def latest(self) -> Summary | None:
@@ -102,9 +101,9 @@ def _months_page(where, code: str, *, unit: Unit | None = None, person: Person |
     years = _years(where)
     year = _chosen_year(years)
     if year is None:
-        return MonthsPage(years, None, [], None)
+        return MonthsPage(years, None, [])
     target = queries.target_of(unit=unit, person=person, year=year)
-    return MonthsPage(years, year, queries.year_series(where, code, year, target), target)
+    return MonthsPage(years, year, queries.year_series(where, code, year, target))
 
 
 @bp.route("/units/<code>/metrics")
@@ -133,7 +132,6 @@ def person_metrics(code: str):
 class PersonSection:
     year: int
     latest: Summary
-    months: int  # how many months of that year have figures
 
 
 def person_section(person: Person) -> PersonSection | None:
@@ -142,14 +140,13 @@ def person_section(person: Person) -> PersonSection | None:
     year = db.session.scalar(select(func.max(MetricReport.year)).where(where))
     if year is None:
         return None
-    months = queries.months_available(where, year)
-    latest = queries.summary(where, person.code, year, months[-1], queries.target_of(person=person, year=year))
-    return PersonSection(year, latest, len(months)) if latest else None
+    latest = queries.summary(where, person.code, year, target=queries.target_of(person=person, year=year))
+    return PersonSection(year, latest) if latest else None
 
 
 # --- units side by side for a month ----------------------------------------------------------------------
 
-_SUMS = [func.sum(getattr(MetricReport, f"{kind}_{name}"))
+_SUMS = [func.sum(getattr(MetricReport, f"{kind}_{name}"))  # as in queries
          for kind in ("cases", "money") for name in ("received", "enforceable", "completed")]
 
 
