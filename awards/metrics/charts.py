@@ -302,15 +302,20 @@ def comparison_chart(bars: Sequence[Bar], *, measure: str, title: str, common_ta
     for i, bar in enumerate(bars):
         y = TOP + i * ROW
         c = bar.cells
-        # A long name is cut at a word (the whole name is in the hover text), so its rate stays on the line.
-        name = bar.label if len(bar.label) <= max_label else bar.label[:max_label - 1].rsplit(" ", 1)[0] + "…"
         hover = f"{bar.label} — {measure_name}: {c.rate_text}"
         if c.target is not None:
             hover += f" · {target_word} {c.target_text}" + (f" ({c.excess_text})" if c.excess_text else "")
-        out.append(f'<g class="bar-row"><title>{escape(hover)}</title>'
-                   f'<text x="0" y="{y + 14}">{i + 1}. {escape(name)} '
-                   f'<tspan font-weight="600">{c.rate_text}</tspan></text>'
-                   f'<rect x="0" y="{y + 19}" width="100%" height="{BAR}" fill="#f1f3f5"/>')
+        out.append(f'<g class="bar-row"><title>{escape(hover)}</title>')
+        value = f' <tspan font-weight="600">{c.rate_text}</tspan></text>'
+        if len(bar.label) <= max_label:
+            out.append(f'<text x="0" y="{y + 14}">{i + 1}. {escape(bar.label)}{value}')
+        else:
+            # A phone gets the name cut at a word (the hover text has it whole), so the rate stays on the
+            # line; from 768 px the whole name fits. Bootstrap's display classes pick one.
+            short = bar.label[:max_label - 1].rsplit(" ", 1)[0] + "…"
+            out.append(f'<text x="0" y="{y + 14}" class="d-md-none">{i + 1}. {escape(short)}{value}'
+                       f'<text x="0" y="{y + 14}" class="d-none d-md-inline">{i + 1}. {escape(bar.label)}{value}')
+        out.append(f'<rect x="0" y="{y + 19}" width="100%" height="{BAR}" fill="#f1f3f5"/>')
         if c.rate is not None:
             out.append(f'<rect x="0" y="{y + 19}" width="{_pct(c.rate)}" height="{BAR}" '
                        f'fill="{light if c.below else colour}"/>')

@@ -319,7 +319,8 @@ def unit_compare(code: str):
                             own=None if kind else unit,
                             total_target=queries.target_of(unit=unit, year=year) if year else None)
     kind_choices = [(None, _("Tất cả"))] + [(k.value, labels.label(labels.UNIT_KIND_LABELS, k)) for k in kinds]
-    total = _("Toàn tỉnh") if unit.kind == UnitKind.PROVINCIAL_DEPARTMENT else _("Toàn đơn vị")
+    total = {UnitKind.GENERAL_DEPARTMENT: _("Toàn quốc"),
+             UnitKind.PROVINCIAL_DEPARTMENT: _("Toàn tỉnh")}.get(unit.kind) or _("Toàn đơn vị")
     # A scope is a whole subtree: every unit below a visible unit is visible.
     return render_template("metrics/compare.html", unit=unit, cluster=None, page=page, kind=kind,
                            kind_choices=kind_choices if len(kinds) > 1 else [], month_choices=_month_choices(page),

@@ -97,7 +97,8 @@ def comparison_svg(page: str) -> str:
 
 def bar_names(page: str) -> list[str]:
     """The units of the comparison chart, top to bottom (checking the numbering 1, 2, 3 … on the way)."""
-    found = re.findall(r'<text x="0" y="\d+">(\d+)\. ([^<]+) <tspan', comparison_svg(page))
+    # a long name is written twice, cut for phones (d-md-none) and whole from 768 px: take the phone one
+    found = re.findall(r'<text x="0" y="\d+"(?: class="d-md-none")?>(\d+)\. ([^<]+) <tspan', comparison_svg(page))
     assert [int(n) for n, _ in found] == list(range(1, len(found) + 1))
     return [name for _, name in found]
 
@@ -193,6 +194,7 @@ def test_comparison_is_sorted_by_case_rate_then_by_money_rate_on_request(as_user
     assert table_order(page, "comparison") == ["DT-B", "DT-A", "DT"]
     assert bar_names(page) == ["Chi cục THADS huyện Lai Vung", "Chi cục THADS huyện Lấp Vò",
                                "Cục Thi hành án dân sự tỉnh Đồng…"]  # long names are cut, the hover has them whole
+    assert 'class="d-none d-md-inline">3. Cục Thi hành án dân sự tỉnh Đồng Tháp (cấp tỉnh) <tspan' in page
     assert "Tỷ lệ thi hành xong về việc" in page
     # money: the Cục 50,00% > Lấp Vò 40,00% > Lai Vung 20,00%
     money = body(c, "/units/DT/metrics/compare?year=2021&month=6&sort=money")
@@ -251,6 +253,7 @@ def test_comparing_provinces_rolls_each_one_up(as_user, figures):
     rate(figures.th_a, 6, 60)
     page = body(as_user(figures.admin), "/units/TC/metrics/compare?year=2021&month=6")
     assert table_order(page, "comparison") == ["DT", "TH"]
+    assert "Toàn quốc" in page
     dt_row = re.search(r'<tr data-unit="DT">.*?</tr>', page, flags=re.S).group(0)
     assert "83,84%" in dt_row and "1.551/1.850" in dt_row  # the whole province, not the Cục's office alone
 
