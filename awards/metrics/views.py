@@ -40,7 +40,7 @@ def _metrics_template_helpers() -> dict:
 @bp.app_context_processor
 def _wording() -> dict:
     # App-wide: the person page (org blueprint) includes metrics/_person_section.html.
-    return {"metric_words": charts, "person_metrics": person_section}
+    return {"metric_words": charts, "officer_figures": person_section}
 
 
 # --- choosing the year and the month -------------------------------------------------------------------
