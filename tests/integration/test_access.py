@@ -17,6 +17,7 @@ import pytest
 from flask import url_for
 
 from awards.extensions import db
+from awards.metrics.models import MetricReport
 from awards.org import operations as ops
 from awards.org.models import ClusterRole, DisciplineLevel, Role, UnitKind
 from tests.factories import make_person, make_unit, make_user
@@ -89,6 +90,14 @@ ACCESS: dict[str, Access] = {
     "api_org.get_unit": Access(get=ANY, params="unit", api=True),
     "api_org.list_people": Access(get=ANY, api=True),
     "api_org.get_person": Access(get=ANY, params="person", api=True),
+    "api_metrics.unit_metrics": Access(get=ANY, params="unit_metrics", api=True),
+    "api_metrics.person_metrics": Access(get=ANY, params="person_metrics", api=True),
+    "api_metrics.cluster_metrics": Access(get=ANY, params="cluster_metrics", api=True),
+    # metrics pages (read-only)
+    "metrics.unit_metrics": Access(get=ANY, params="unit"),
+    "metrics.unit_compare": Access(get=ANY, params="unit"),
+    "metrics.person_metrics": Access(get=ANY, params="person"),
+    "metrics.cluster_metrics": Access(get=ANY, params="branch_cluster"),
 }
 
 
@@ -122,6 +131,14 @@ def _side(province, branch, tag: str) -> dict:
     member = ops.set_cluster_member(cluster, 2021, branch, ClusterRole.MEMBER)
     account = make_user(f"acct-{tag}", (Role.VIEWER, branch))
     ops.issue_api_token(account)
+    # Figures (a visible subject without any answers 404 "no_figures"), and a cluster every role of that
+    # side sees: one organised by the branch (the proposer's scope is the branch, a cluster is visible when
+    # its organiser is).
+    branch_cluster = ops.save_cluster(f"CB-{tag}", name=f"Cụm chi cục {tag}", organiser=branch)
+    ops.set_cluster_member(branch_cluster, 2021, branch, ClusterRole.MEMBER)
+    for subject in ({"unit": branch}, {"person": person}):
+        db.session.add(MetricReport(year=2021, month=6, **subject, cases_received=10, cases_enforceable=8,
+                                    cases_completed=4, money_received=100, money_enforceable=80, money_completed=40))
     db.session.commit()
     token = account.tokens[0]
     role = account.roles[0]
@@ -134,6 +151,10 @@ def _side(province, branch, tag: str) -> dict:
         "account": {"user_id": account.id},
         "account_role": {"user_id": account.id, "role_id": role.id},
         "account_token": {"user_id": account.id, "token_id": token.id},
+        "branch_cluster": {"code": branch_cluster.code},
+        "unit_metrics": {"code": branch.code, "year": 2021},
+        "person_metrics": {"code": person.code, "year": 2021},
+        "cluster_metrics": {"code": branch_cluster.code, "year": 2021},
     }
 
 
