@@ -93,5 +93,5 @@ def cluster_metrics(code: str, year: int, month: int | None = None):
     visible when the unit that organises it is.
     """
     cluster = get_visible_or_404(Cluster, code, current_user, unit_of=lambda c: c.organiser, by="code")
-    where = queries.units_filter(queries.cluster_unit_ids(cluster, year))
+    where = queries.cluster_filter(cluster, year)
     return _answer(queries.summary(where, cluster.code, year, month), cluster.code, year, month)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from awards.extensions import db
 from awards.metrics import compute
@@ -110,6 +111,12 @@ def cluster_unit_ids(cluster: Cluster, year: int) -> list[int]:
     return [m.unit_id for m in cluster.members_in(year)]
 
 
+def cluster_filter(cluster: Cluster, year: int):
+    """Reports of that year's members, each with every unit below it (a cluster of provinces sums whole
+    provinces; a cluster of branches, the branches)."""
+    return MetricReport.unit_id.in_(subtree_ids(cluster_unit_ids(cluster, year)).scalar_subquery())
+
+
 # --- reading ------------------------------------------------------------------------------------------
 
 def months_available(where, year: int) -> list[int]:
@@ -171,31 +178,48 @@ def year_series(where, code: str, year: int, target: MetricTarget | None = None)
     return series
 
 
-def comparison(units: list[Unit], year: int, month: int) -> list[tuple[Unit, Summary | None]]:
-    """Each unit's own figures and targets for a month: two queries whatever the number of units."""
-    ids = [u.id for u in units]
+def comparison(units: list, year: int, month: int, *, rollup: bool = False,
+               ids: Select | None = None) -> list[tuple]:
+    """Each unit's figures and own targets for a month, in two statements whatever the number of units.
+
+    With ``rollup`` each unit stands for itself and every unit below it (a province is all its branches;
+    a branch just itself): one recursive query groups every report under the unit compared. ``units``:
+    anything with ``id`` and ``code``, returned as given, each with its ``Summary`` or None. ``ids``, a
+    SELECT of the same units' ids, spares the database hundreds of bound parameters.
+    """
+    if not units:
+        return []
+    ids = ids if ids is not None else [u.id for u in units]
     previous = compute.previous_month(month)
     months = [m for m in (month, previous) if m is not None]
-    rows = db.session.execute(select(MetricReport.unit_id, MetricReport.month, *_SUMS)
-                              .where(MetricReport.unit_id.in_(ids), MetricReport.year == year,
-                                     MetricReport.month.in_(months))
-                              .group_by(MetricReport.unit_id, MetricReport.month))
+    tree = select(Unit.id.label("top"), Unit.id.label("id")).where(Unit.id.in_(ids))
+    if rollup:
+        tree = tree.cte("compared_tree", recursive=True)
+        child = aliased(Unit)
+        tree = tree.union_all(select(tree.c.top, child.id).where(child.parent_id == tree.c.id))
+    else:
+        tree = tree.subquery("compared")
+    rows = db.session.execute(
+        select(tree.c.top, MetricReport.month, *_SUMS)
+        .join(MetricReport, MetricReport.unit_id == tree.c.id)
+        .where(MetricReport.year == year, MetricReport.month.in_(months))
+        .group_by(tree.c.top, MetricReport.month))
     by_unit: dict[int, dict[int, tuple[Counts, Counts]]] = {}
-    for unit_id, m, *sums in rows:
+    for top, m, *sums in rows:
         values = [int(v or 0) for v in sums]
-        by_unit.setdefault(unit_id, {})[m] = (Counts(*values[:3]), Counts(*values[3:]))
-    targets = {t.unit_id: t for t in db.session.scalars(
-        select(MetricTarget).where(MetricTarget.unit_id.in_(ids), MetricTarget.year == year))}
+        by_unit.setdefault(top, {})[m] = (Counts(*values[:3]), Counts(*values[3:]))
+    # Columns, not entities: hundreds of ORM objects would cost more than the query.
+    targets = {unit_id: (case, money) for unit_id, case, money in db.session.execute(
+        select(MetricTarget.unit_id, MetricTarget.case_target_pct, MetricTarget.money_target_pct)
+        .where(MetricTarget.unit_id.in_(ids), MetricTarget.year == year))}
     result = []
     for unit in units:
         counts = by_unit.get(unit.id, {})
         if month not in counts:
             result.append((unit, None))
             continue
-        target = targets.get(unit.id)
+        case_target, money_target = targets.get(unit.id, (None, None))
         before = counts.get(previous)
-        result.append((unit, Summary(unit.code, year, month, *counts[month],
-                                     target.case_target_pct if target else None,
-                                     target.money_target_pct if target else None,
+        result.append((unit, Summary(unit.code, year, month, *counts[month], case_target, money_target,
                                      before[0] if before else None, before[1] if before else None)))
     return result

@@ -15,12 +15,10 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import aliased
 
 from awards.core.models import in_force
 from awards.extensions import db
 from awards.metrics import charts, compute, queries
-from awards.metrics.compute import Counts
 from awards.metrics.models import MetricReport, MetricTarget
 from awards.metrics.queries import Summary
 from awards.org import labels
@@ -146,52 +144,6 @@ def person_section(person: Person) -> PersonSection | None:
 
 # --- units side by side for a month ----------------------------------------------------------------------
 
-_SUMS = [func.sum(getattr(MetricReport, f"{kind}_{name}"))  # as in queries
-         for kind in ("cases", "money") for name in ("received", "enforceable", "completed")]
-
-
-def subtree_comparison(units: list, year: int, month: int, ids: Select | None = None) -> list[tuple]:
-    """Like ``queries.comparison``, but each unit stands for itself and every unit below it (a province is
-    all its branches, a branch just itself), against the unit's own targets. Two statements whatever the
-    number of units: one recursive query groups every report under the unit compared, one reads the targets.
-    ``units``: anything with ``id`` and ``code`` (``Unit``, ``UnitRef``), returned as given, each with its
-    ``Summary`` or None. ``ids``, a SELECT of the same units' ids, spares the database hundreds of parameters.
-    """
-    if not units:
-        return []
-    ids = ids if ids is not None else [u.id for u in units]
-    previous = compute.previous_month(month)
-    months = [m for m in (month, previous) if m is not None]
-    tree = (select(Unit.id.label("top"), Unit.id.label("id")).where(Unit.id.in_(ids))
-            .cte("compared_tree", recursive=True))
-    child = aliased(Unit)
-    tree = tree.union_all(select(tree.c.top, child.id).where(child.parent_id == tree.c.id))
-    rows = db.session.execute(
-        select(tree.c.top, MetricReport.month, *_SUMS)
-        .join(MetricReport, MetricReport.unit_id == tree.c.id)
-        .where(MetricReport.year == year, MetricReport.month.in_(months))
-        .group_by(tree.c.top, MetricReport.month))
-    by_unit: dict[int, dict[int, tuple[Counts, Counts]]] = {}
-    for top, m, *sums in rows:
-        values = [int(v or 0) for v in sums]
-        by_unit.setdefault(top, {})[m] = (Counts(*values[:3]), Counts(*values[3:]))
-    # Columns, not entities: hundreds of ORM objects would cost more than the query.
-    targets = {unit_id: (case, money) for unit_id, case, money in db.session.execute(
-        select(MetricTarget.unit_id, MetricTarget.case_target_pct, MetricTarget.money_target_pct)
-        .where(MetricTarget.unit_id.in_(ids), MetricTarget.year == year))}
-    result = []
-    for unit in units:
-        counts = by_unit.get(unit.id, {})
-        if month not in counts:
-            result.append((unit, None))
-            continue
-        case_target, money_target = targets.get(unit.id, (None, None))
-        before = counts.get(previous)
-        result.append((unit, Summary(unit.code, year, month, *counts[month], case_target, money_target,
-                                     before[0] if before else None, before[1] if before else None)))
-    return result
-
-
 @dataclass(frozen=True)
 class UnitRef:
     """What a comparison row needs of a unit, read as plain columns: a province's hundreds of units as ORM
@@ -271,7 +223,7 @@ def _comparison_page(years: list[int], where_all, compared: list[UnitRef], compa
         return page
     on = cutoff(year, month)
     names = names_on(compared_ids, on)
-    for unit, summary in subtree_comparison(compared, year, month, compared_ids):
+    for unit, summary in queries.comparison(compared, year, month, rollup=True, ids=compared_ids):
         if summary is None:
             page.missing.append((unit, names.get(unit.id, unit.code)))
         else:

@@ -18,7 +18,7 @@ from awards.metrics import charts, queries
 from awards.metrics.compute import Counts
 from awards.metrics.models import MetricReport, MetricTarget
 from awards.metrics.queries import Summary
-from awards.metrics.views import UnitRef, subtree_comparison
+from awards.metrics.views import UnitRef
 from awards.org import operations as ops
 from awards.org.models import ClusterRole, Role, UnitKind
 from tests.factories import PASSWORD, make_person, make_unit, make_user
@@ -261,7 +261,7 @@ def test_comparing_provinces_rolls_each_one_up(as_user, figures):
 def test_subtree_comparison_of_branches_equals_the_own_figures_comparison(app, figures):
     units = [figures.dt_a, figures.dt_b, figures.th_a]
     with app.test_request_context():
-        mine = subtree_comparison([UnitRef(u.id, u.code, u.kind) for u in units], 2021, 6)
+        mine = queries.comparison([UnitRef(u.id, u.code, u.kind) for u in units], 2021, 6, rollup=True)
         theirs = queries.comparison(units, 2021, 6)
     assert [s for _u, s in mine] == [s for _u, s in theirs]
     assert mine[2][1] is None and mine[0][1].case_rate == Decimal("82.48")
