@@ -288,3 +288,15 @@ def test_the_operations_refuse_an_actor_without_the_role(db, org):
     with pytest.raises(PermissionDenied):
         run_import(KINDS["people"], table(PEOPLE, "P1,An,male,,,DT-A,,"), actor=org.proposer)
     assert count(db, Person) == 0 and count(db, Unit) == 6
+
+
+def test_a_large_preview_shows_its_first_rows_and_every_problem(client, org, login, db):
+    login(org.admin)
+    header = "code,name,parent_code,kind,legal_personality,document_code,place,valid_from"
+    rows = [f"BIG{i:04d},Đơn vị {i},DT,division,0,,," for i in range(600)]
+    rows.append("BAD 1,Sai,DT,division,0,,,")  # row 602: a code with a space
+    response = upload(client, "units", csv_bytes(header, *rows))
+    page = response.get_data(as_text=True)
+    assert "Chỉ hiển thị 500 dòng đầu; tệp còn 101 dòng nữa" in page
+    assert "BIG0499" in page and "BIG0550" not in page
+    assert "Dòng 602, cột code:" in page  # the bad row beyond the first 500 is still named
