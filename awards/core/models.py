@@ -1,9 +1,10 @@
 """The declarative base every model shares, with a constraint naming convention."""
 from __future__ import annotations
 
+import enum
 from datetime import UTC, date, datetime
 
-from sqlalchemy import DateTime, Integer, MetaData
+from sqlalchemy import DateTime, Enum, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Alembic autogenerate and PostgreSQL both need stable constraint names; this keeps migrations readable.
@@ -14,6 +15,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def string_enum(cls: type[enum.Enum], name: str) -> Enum:
+    """Enums stored as their value in a VARCHAR with a CHECK: readable in SQL, portable to SQLite."""
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
 def utcnow() -> datetime:

@@ -11,7 +11,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -23,13 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from awards.core.formatting import name_sort_key
-from awards.core.models import Base, Timestamped, Versioned, in_force, utcnow
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    """Enums stored as their value in a VARCHAR with a CHECK: readable in SQL, portable to SQLite."""
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
+from awards.core.models import Base, Timestamped, Versioned, in_force, string_enum, utcnow
 
 
 class UnitKind(enum.StrEnum):
@@ -118,7 +111,7 @@ class Unit(Versioned, Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind, "unit_kind"))
+    kind: Mapped[UnitKind] = mapped_column(string_enum(UnitKind, "unit_kind"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
     legal_personality: Mapped[bool] = mapped_column(Boolean, default=False)
     document_code: Mapped[str | None] = mapped_column(String(40))
@@ -191,7 +184,7 @@ class ClusterMember(Base):
     cluster_id: Mapped[int] = mapped_column(ForeignKey("cluster.id", ondelete="CASCADE"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
-    role: Mapped[ClusterRole] = mapped_column(_enum(ClusterRole, "cluster_role"), default=ClusterRole.MEMBER)
+    role: Mapped[ClusterRole] = mapped_column(string_enum(ClusterRole, "cluster_role"), default=ClusterRole.MEMBER)
 
     cluster: Mapped[Cluster] = relationship(back_populates="members")
     unit: Mapped[Unit] = relationship()
@@ -207,7 +200,7 @@ class Person(Versioned, Timestamped, Base):
     # collation on PostgreSQL, SQLite's default BINARY) is that order. Set whenever full_name is.
     sort_name: Mapped[str] = mapped_column(
         String(400).with_variant(String(400, collation="C"), "postgresql"), index=True)
-    gender: Mapped[Gender] = mapped_column(_enum(Gender, "gender"))
+    gender: Mapped[Gender] = mapped_column(string_enum(Gender, "gender"))
     birth_date: Mapped[date | None] = mapped_column(Date)
     hire_date: Mapped[date | None] = mapped_column(Date)
     position: Mapped[str | None] = mapped_column(String(160))
@@ -273,7 +266,7 @@ class YearlyRating(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
     year: Mapped[int] = mapped_column(Integer)
-    rating: Mapped[RatingLevel] = mapped_column(_enum(RatingLevel, "rating_level"))
+    rating: Mapped[RatingLevel] = mapped_column(string_enum(RatingLevel, "rating_level"))
 
     person: Mapped[Person | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
@@ -289,7 +282,7 @@ class Discipline(Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    level: Mapped[DisciplineLevel] = mapped_column(_enum(DisciplineLevel, "discipline_level"))
+    level: Mapped[DisciplineLevel] = mapped_column(string_enum(DisciplineLevel, "discipline_level"))
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
@@ -341,7 +334,7 @@ class RoleAssignment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    role: Mapped[Role] = mapped_column(string_enum(Role, "role"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
 
     user: Mapped[User] = relationship(back_populates="roles")
