@@ -79,6 +79,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(import_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
+    from awards.eligibility.cli import awards_cli; app.cli.add_command(awards_cli)  # noqa: E702
 
 
 def _register_templating(app: Flask) -> None:
