@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, org_bp, admin_bp, imports_bp, metrics_bp):
         app.register_blueprint(bp)
+    from awards.initiatives.views import bp as initiatives_bp; app.register_blueprint(initiatives_bp)  # noqa: E702
     from awards.catalogue.views import bp as catalogue_bp; app.register_blueprint(catalogue_bp)  # noqa: E702
     register_api(app)
 
