@@ -19,6 +19,7 @@ from decimal import Decimal
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from awards.core.formatting import name_sort_key, vietnamese_sort_key
 from awards.catalogue.models import Award, AwardHolding, LegalBasis, Parameter
 from awards.eligibility.facts import DisciplineFact, InitiativeFact, MetricFact, PersonFacts, UnitFacts
 from awards.eligibility.parameters import DatedValue, Parameters
@@ -28,6 +29,7 @@ from awards.metrics.compute import Counts
 from awards.metrics.models import MetricReport, MetricTarget
 from awards.org.models import (Assignment, Discipline, DisciplineLevel, EmulationYear, Person, Unit, UnitName,
                                YearlyRating)
+from awards.org.permissions import subtree_ids
 
 # The rules look back at most on chains of held awards (CSTD_BO: CSTDCS in 3 consecutive years; CSTD_TQ:
 # CSTD_BO in 2; BK_BO: 2 years), and a held award is a fact, not re-derived: five years back is ample.
@@ -150,6 +152,24 @@ def load(year: int, *, person_ids: Ids = (), unit_ids: Ids = (), params: Paramet
     if has_units:
         _load_units(batch, unit_ids, years, bounds, memberships)
     return batch
+
+
+@dataclass
+class Subtree:
+    """A unit's subtree for a year: the batch, the people who worked in it that year, and its units."""
+
+    batch: Batch
+    people: list[PersonFacts]
+    units: list[UnitFacts]
+
+
+def load_subtree(unit: Unit, year: int, *, params: Parameters | None = None) -> Subtree:
+    """Everyone who worked in the unit or a unit below it during ``year`` (by assignment), and those units,
+    each list in Vietnamese alphabetical order (people by given name)."""
+    batch = load(year, unit_ids=subtree_ids([unit.id]), params=params)
+    people = {id(p): p for u in batch.units.values() for p in u.members.get(year, ())}
+    return Subtree(batch, sorted(people.values(), key=lambda p: (name_sort_key(p.full_name), p.code)),
+                   sorted(batch.units.values(), key=lambda u: (vietnamese_sort_key(u.name), u.code)))
 
 
 # --- people -------------------------------------------------------------------------------------------
