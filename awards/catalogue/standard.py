@@ -149,6 +149,17 @@ PARAMETERS = [
     *_both("BK_BO.consecutive_CSTDCS", 2, "Điều 39", "Điều 44"),
     *_both("BK_BO.consecutive_HTXSNV", 2, "Điều 39", "Điều 44"),
     *_both("BK_BO.min_initiatives", 2, "Điều 39", "Điều 44"),
+    # The lowest recognised scope of the initiative each title needs (base < ministry < national), the rating
+    # the 2022 law accepts instead of an initiative for CSTDCS (none under the 2003 law), and the ratings
+    # the Minister's certificate routes read.
+    _p("CSTDCS.initiative_scope", "base", OLD, OLD_END, "LTDKT_2003", "Điều 23"),
+    _p("CSTDCS.initiative_scope", "base", NEW, None, "LTDKT_2022", "Điều 23"),
+    _p("CSTDCS.alt_rating", None, OLD, OLD_END, "LTDKT_2003", "Điều 23", note="Luật 2003: bắt buộc có sáng kiến."),
+    _p("CSTDCS.alt_rating", "HTXSNV", NEW, None, "LTDKT_2022", "Điều 23",
+       note="Luật 2022: Hoàn thành xuất sắc nhiệm vụ thay cho sáng kiến."),
+    *_both("CSTD_BO.initiative_scope", "ministry", "Điều 13", "Điều 23"),
+    *_both("CSTD_TQ.initiative_scope", "national", "Điều 12", "Điều 22"),
+    *_both("BK_BO.rating", "HTXSNV", "Điều 39", "Điều 44"),
     # Collective criteria.
     *_both("collective.discipline_level", "canh_cao", "Điều 27", "Điều 27",
            note="Không có cá nhân bị kỷ luật từ cảnh cáo trở lên."),
@@ -162,6 +173,9 @@ PARAMETERS = [
     *_both("TTLDXS.ldtt_share", {"min": "0.70", "strict": False}, "Điều 10", "Điều 26"),
     *_both("TTLDXS.min_CSTDCS", 1, "Điều 10", "Điều 26"),
     *_both("BK_BO.collective_consecutive_years", 2, "Điều 39", "Điều 44"),
+    *_both("BK_BO.collective_rating", "HTXSNV", "Điều 39", "Điều 44"),
+    *_both("CO_BO.cluster_rank", 1, "Điều 16", "Điều 21", "unsure",
+           "Dẫn đầu cụm, khối thi đua (hạng 1); điều khoản cần đối chiếu văn bản gốc."),
     # THADS: a unit that missed its case or money target is not eligible for these [practice].
     _p("thads.target_link_awards", ["TTLDXS", "CO_BO"], OLD, None, "THADS_TDKT", "", "practice",
        "Đơn vị không hoàn thành chỉ tiêu về việc hoặc về tiền thì không xét các danh hiệu này."),
