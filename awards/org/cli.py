@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from awards.core.errors import AwardsError
 from awards.core.formatting import number
 from awards.extensions import db
+from awards.initiatives import demo as initiatives_demo
 from awards.metrics import demo as metrics_demo
 from awards.org import demo
 from awards.org import operations as ops
@@ -60,6 +61,7 @@ def seed_demo_command(if_empty: bool) -> None:
     try:
         plan, counts = demo.seed_demo()
         counts |= metrics_demo.seed_metrics(plan)
+        counts |= initiatives_demo.seed_initiatives(plan)
         db.session.commit()
     except AwardsError as exc:
         _fail(f"Không nạp được dữ liệu demo: {exc.message}")
