@@ -21,6 +21,7 @@ from sqlalchemy import select
 from awards.catalogue.models import Award, CatalogueChange, LegalBasis, Parameter, Reliability
 from awards.core.errors import StaleRecord, ValidationFailed
 from awards.extensions import db
+from awards.initiatives.models import InitiativeScope
 from awards.org.models import DisciplineLevel, RatingLevel, User
 
 AWARD_FIELDS = ("code", "name_vi", "name_en", "kind", "nominee_type", "authority", "secret_ballot", "rank", "active")
@@ -136,6 +137,8 @@ _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 _FRACTION = re.compile(r"(\d+)/(\d+)")
 RATING_KEYS = re.compile(r".*(rating)$")
 DISCIPLINE_KEYS = re.compile(r".*discipline_level$")
+SCOPE_KEYS = re.compile(r".*initiative_scope$")
+INITIATIVE_SCOPES = tuple(s.value for s in InitiativeScope)
 
 
 def _shape(value: Any) -> str:
@@ -216,6 +219,9 @@ def _check_scalar(key: str, shape: str, raw: Any) -> Any:
     if DISCIPLINE_KEYS.fullmatch(key) and text not in {d.value for d in DisciplineLevel}:
         raise ValidationFailed(_("Giá trị của %(key)s phải là một hình thức kỷ luật: %(values)s.", key=key,
                                  values=", ".join(d.value for d in DisciplineLevel)))
+    if SCOPE_KEYS.fullmatch(key) and text not in INITIATIVE_SCOPES:
+        raise ValidationFailed(_("Giá trị của %(key)s phải là một phạm vi sáng kiến: %(values)s.", key=key,
+                                 values=", ".join(INITIATIVE_SCOPES)))
     return text
 
 

@@ -41,7 +41,8 @@ ACTION_LABELS = {"create": _l("Thêm"), "update": _l("Sửa"), "close": _l("Kế
 SECTION_LABELS = {
     "base_salary": _l("Lương cơ sở"), "money": _l("Tiền thưởng"), "money_multiple": _l("Hệ số tiền thưởng"),
     "vote_threshold": _l("Tỷ lệ phiếu bầu"), "council": _l("Hội đồng"), "quota": _l("Tỷ lệ, hạn mức"),
-    "exclusion": _l("Trường hợp không xét"), "collective": _l("Tập thể"), "thads": _l("Thi hành án dân sự"),
+    "exclusion": _l("Trường hợp không xét"), "collective": _l("Điều kiện chung của tập thể"),
+    "thads": _l("Thi hành án dân sự"),
 }
 
 
@@ -55,8 +56,14 @@ def _signed_in():
 def _helpers() -> dict:
     return {"show_value": show_value, "reliability_label": lambda r: str(RELIABILITY_LABELS.get(r, r)),
             "kind_labels": KIND_LABELS, "nominee_labels": NOMINEE_LABELS, "authority_labels": AUTHORITY_LABELS,
-            "table_labels": TABLE_LABELS, "action_labels": ACTION_LABELS, "section_labels": SECTION_LABELS,
+            "table_labels": TABLE_LABELS, "action_labels": ACTION_LABELS, "section_label": section_label,
             "can_edit_catalogue": is_system_admin(current_user)}
+
+
+def section_label(name: str) -> str:
+    """A group of parameter keys: a named topic, else the award whose criteria they are."""
+    found = SECTION_LABELS.get(name)
+    return str(found) if found is not None else _("Tiêu chuẩn %(code)s", code=name)
 
 
 def show_value(value) -> str:
@@ -69,7 +76,7 @@ def show_value(value) -> str:
     if shape == "decimal":
         return number(Decimal(value), max(0, -Decimal(value).as_tuple().exponent))
     if value == "majority":
-        return _("quá bán (đa số thành viên)")
+        return _("quá bán")
     if shape == "share":
         top, bottom = (int(x) for x in value.split("/"))
         return f"{value} ({number(Decimal(top * 100) / bottom, 2 if (top * 100) % bottom else 0)}%)"
@@ -202,9 +209,13 @@ def parameters():
     keys: dict[str, list[Parameter]] = {}
     for p in rows:
         keys.setdefault(p.key, []).append(p)
-    sections: dict[str, list[str]] = {}
+    grouped: dict[str, list[str]] = {}
     for key in keys:
-        sections.setdefault(key.split(".")[0], []).append(key)
+        grouped.setdefault(key.split(".")[0], []).append(key)
+    # Money and council first, as the law reads; then each award's own criteria, in voting order.
+    order = list(SECTION_LABELS) + list(db.session.scalars(select(Award.code).order_by(Award.rank, Award.code)))
+    sections = {name: grouped[name] for name in sorted(grouped, key=lambda n: (
+        order.index(n) if n in order else len(order), n))}
     return render_template("catalogue/parameters.html", keys=keys, sections=sections, today=date.today(),
                            section="catalogue", tab="parameters")
 

@@ -118,6 +118,7 @@ def test_a_value_inserted_between_versions_ends_before_the_next_one(db, org):
     ("vote_threshold.CSTDCS", "6/5", "phân số không lớn hơn 1"),
     ("LDTT.min_rating", "TOT", "phải là một mức xếp loại"),
     ("exclusion.discipline_level", "phat", "phải là một hình thức kỷ luật"),
+    ("CSTD_BO.initiative_scope", "tinh", "phải là một phạm vi sáng kiến"),
     ("TTLDTT.ldtt_share", '{"min": "0.7"}', "có đúng các trường: min, strict"),
     ("thads.target_link_awards", '["TTLDXS", "XYZ"]', "Không có danh hiệu mã XYZ"),
     ("base_salary", "", "Vui lòng nhập giá trị của base_salary"),
