@@ -14,6 +14,8 @@ from sqlalchemy import select
 from awards.extensions import db
 from awards.imports import parsers
 from awards.imports.framework import NEW, UPDATE, Checker, Column, ImportKind, Row
+from awards.catalogue.imports import KINDS as HISTORY_KINDS
+from awards.initiatives.imports import KINDS as INITIATIVE_KINDS
 from awards.metrics.imports import KINDS as METRIC_KINDS
 from awards.org import operations
 from awards.org.models import (
@@ -439,4 +441,5 @@ class ClustersImport(ImportKind):
 
 
 KINDS: dict[str, ImportKind] = {k.name: k for k in (UnitsImport(), PeopleImport(), RatingsImport(),
-                                                    DisciplineImport(), ClustersImport(), *METRIC_KINDS)}
+                                                    DisciplineImport(), ClustersImport(), *METRIC_KINDS,
+                                                    *INITIATIVE_KINDS, *HISTORY_KINDS)}
