@@ -24,10 +24,11 @@ class AwardsApi(Api):
 
 
 def _blueprints() -> list[ApiBlueprint]:
+    from awards.api.eligibility import blp as eligibility_blp
     from awards.api.metrics import blp as metrics_blp
     from awards.api.org import blp as org_blp
 
-    return [org_blp, metrics_blp]
+    return [org_blp, metrics_blp, eligibility_blp]
 
 
 def register_api_blueprint(api: Api, blp: ApiBlueprint) -> None:

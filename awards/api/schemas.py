@@ -210,3 +210,73 @@ class MetricsSchema(Schema):
     case_change = _points("cases.rate − the previous month's (negative: a drop); null in October (the first "
                           "month), without figures for the previous month, or without either rate.")
     money_change = _points("money.rate − the previous month's; null as case_change.")
+
+
+# --- eligibility ------------------------------------------------------------------------------------------
+
+class EligibilityYearArgsSchema(Schema):
+    year = fields.Integer(required=True, validate=_YEAR_RANGE,
+                          error_messages={**_NOT_AN_INTEGER, "required": [_l("Trường này là bắt buộc.")]},
+                          metadata={"description": "Emulation year: 2021 runs from 1 October 2020 to 30 September "
+                                                   "2021 (or as recorded). Its last day picks the rules in force.",
+                                    "example": 2021})
+
+
+class EligibilityArgsSchema(EligibilityYearArgsSchema):
+    award = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                          error_messages={"required": [_l("Trường này là bắt buộc.")]},
+                          metadata={"description": "Award code, e.g. `CSTDCS`; one that applies to the subject "
+                                                   "(422 otherwise).", "example": "CSTDCS"})
+
+
+_OUTCOMES = ("met", "not_met", "unknown")
+_VERDICTS = ("eligible", "ineligible", "needs_information")
+_SUBJECT_TYPES = ("person", "unit")
+
+
+class ClauseSchema(Schema):
+    code = fields.String(required=True, metadata={"example": "CSTDCS.initiative"})
+    text = fields.String(required=True, metadata={"description": "What the clause requires (Vietnamese)."})
+    citation = fields.String(required=True, metadata={"description": "Its source, e.g. "
+                                                                     "\"Điều 9, 91/2017/NĐ-CP\"."})
+    outcome = fields.String(required=True, metadata={
+        "enum": list(_OUTCOMES), "description": "`unknown`: data is missing, or people must judge it."})
+    reason = fields.String(required=True, metadata={"description": "Why, with the figures read (Vietnamese)."})
+    reason_en = fields.String(required=True, metadata={"description": "The same in English."})
+
+
+class EligibilitySchema(Schema):
+    subject_code = fields.String(required=True)
+    subject_type = fields.String(required=True, metadata={"enum": list(_SUBJECT_TYPES)})
+    award = fields.String(required=True)
+    year = fields.Integer(required=True)
+    regime = fields.String(required=True, metadata={
+        "description": "The rule set in force on the year's last day: `ND91_2017` (to 2023), `LTDKT_2022` "
+                       "(Luật 06/2022 + NĐ 98/2023, from 1/1/2024), `ND152_2025` (from 1/7/2025).",
+        "example": "ND91_2017"})
+    verdict = fields.String(required=True, metadata={
+        "enum": list(_VERDICTS), "description": "`ineligible` when a clause is not met, else `needs_information` "
+                                                "when one is unknown, else `eligible`."})
+    clauses = fields.List(fields.Nested(ClauseSchema), required=True)
+
+
+class SuggestionSchema(Schema):
+    subject_code = fields.String(required=True)
+    subject_type = fields.String(required=True, metadata={"enum": list(_SUBJECT_TYPES)})
+    subject_name = fields.String(required=True, metadata={"description": "Full name, or the unit's name at the "
+                                                                         "end of the year."})
+    award = fields.String(required=True)
+    verdict = fields.String(required=True, metadata={"enum": ["eligible", "needs_information"]})
+
+
+class QuotaSchema(Schema):
+    award = fields.String(required=True, metadata={"example": "CSTDCS"})
+    limit = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "share × base_count, rounded down; null: no limit in force that year."})
+    used = fields.Integer(required=True, metadata={"description": "Held (not revoked) in the subtree that year."})
+    basis = fields.String(required=True, metadata={
+        "description": "The rule in words, with its citation (Vietnamese).",
+        "example": "15% số cá nhân đạt Lao động tiên tiến (20) theo Điều 14 khoản 1, 91/2017/NĐ-CP"})
+    base_award = fields.String(required=True, metadata={"example": "LDTT"})
+    base_count = fields.Integer(required=True, metadata={"description": "Holders of base_award in the subtree "
+                                                                        "that year."})
