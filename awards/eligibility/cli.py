@@ -1,8 +1,12 @@
 """``flask --app wsgi awards …``: the eligibility commands (rules-doc here; evaluate is added by the service)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
+
+DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
 awards_cli = AppGroup("awards", help="Danh hiệu, khen thưởng: điều kiện và quy tắc xét.")
 
@@ -46,3 +50,14 @@ def evaluate_command(unit_code: str, year: int, award: str | None) -> None:
     regime = rows[0][1].regime if rows else "—"
     click.echo(f"{len(rows)} kết quả năm {year} (quy định {regime}): "
                + ", ".join(f"{n} {VERDICT_LABELS[v]}" for v, n in counts.items()) + ".")
+
+
+@awards_cli.command("rules-doc")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_OUTPUT, show_default=True,
+              help="Tệp Markdown cần ghi.")
+def rules_doc_command(output: Path) -> None:
+    """Ghi docs/rules.md: mọi quy tắc, điều kiện, căn cứ và tham số, sinh từ dữ liệu quy tắc."""
+    from awards.eligibility.docs import render
+
+    output.write_text(render(), encoding="utf-8")
+    click.echo(f"Đã ghi {output}.")
