@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from awards.eligibility.facts import PersonFacts, UnitFacts
 from awards.eligibility.parameters import MissingParameter, Parameters
 from awards.eligibility.rules import (LAW2022, MET, ND91, ND152, NOT_MET, UNKNOWN, Clause, Context, Outcome,
-                                      award_codes, clauses_for)
+                                      award_codes, params_on)
 
 ELIGIBLE, INELIGIBLE, NEEDS_INFORMATION = "eligible", "ineligible", "needs_information"
 
@@ -91,6 +91,7 @@ class _Evaluator:
     def __init__(self, year: int, params: Parameters, year_start: date, year_end: date) -> None:
         self.year, self.params, self.year_start, self.year_end = year, params, year_start, year_end
         self.regime = regime_for(year_end)
+        self.values = params_on(params, year_end)
         self._done: dict[tuple[int, str], tuple[object, Report]] = {}
 
     def report(self, facts: PersonFacts | UnitFacts, award: str) -> Report:
@@ -99,11 +100,11 @@ class _Evaluator:
             return self._done[key][1]
         subject_type = "person" if isinstance(facts, PersonFacts) else "unit"
         try:
-            clauses = clauses_for(self.regime, subject_type, award, self.params, self.year_end)
+            clauses = self.values.clauses(self.regime, subject_type, award)
         except KeyError:
             raise ValueError(f"{award} is not an award for a {subject_type}") from None
         ctx = Context(facts, award, self.year, self.regime, self.params, self.year_start, self.year_end,
-                      self._verdict)
+                      self._verdict, self.values)
         results = tuple(self._run(clause, ctx) for clause in clauses)
         report = Report(facts.code, subject_type, award, self.year, self.regime,
                         verdict_of(r.outcome for r in results), results)
@@ -128,5 +129,5 @@ class _Evaluator:
                            f"{confirmation.note}",
                     reason_en=f"{'Met' if confirmation.met else 'Not met'} as confirmed by {confirmation.by}: "
                               f"{confirmation.note}")
-        return ClauseResult(clause.code, clause.text, clause.citation(self.params, self.year_end),
+        return ClauseResult(clause.code, clause.text, self.values.citation(clause),
                             outcome.outcome, outcome.reason, outcome.reason_en)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from awards.catalogue.standard import AWARDS, LEGAL_BASES
 from awards.eligibility.facts import DisciplineFact, InitiativeFact, PersonFacts, UnitFacts
@@ -66,10 +67,49 @@ class Context:
     year_end: date
     # Verdict of another award for a subject this same year ("LĐTT in the year" = held or eligible now).
     verdict_of: Callable[[PersonFacts | UnitFacts, str], str]
+    values: ParamsOn | None = None
 
     def p(self, key: str):
         """The parameter in force at the end of the emulation year."""
+        if self.values is not None:
+            return self.values.value(key)
         return self.params.at(key, self.year_end)
+
+
+class ParamsOn:
+    """The parameters in force on one date, each looked up once (a batch asks the same keys for every subject)."""
+
+    def __init__(self, params: Parameters, on: date) -> None:
+        self.params, self.on = params, on
+        self._values: dict[str, object] = {}
+        self._citations: dict[int, str] = {}
+        self._clauses: dict[tuple[str, str, str], tuple[Clause, ...]] = {}
+
+    def value(self, key: str):
+        try:
+            return self._values[key]
+        except KeyError:
+            value = self._values[key] = self.params.at(key, self.on)  # MissingParameter is not remembered
+            return value
+
+    def citation(self, clause: Clause) -> str:
+        try:
+            return self._citations[id(clause)]
+        except KeyError:
+            citation = self._citations[id(clause)] = clause.citation(self.params, self.on)
+            return citation
+
+    def clauses(self, regime: str, subject_type: str, award: str) -> tuple[Clause, ...]:
+        key = (regime, subject_type, award)
+        if key not in self._clauses:
+            self._clauses[key] = clauses_for(regime, subject_type, award, self.params, self.on)
+        return self._clauses[key]
+
+
+@lru_cache(maxsize=32)
+def params_on(params: Parameters, on: date) -> ParamsOn:
+    """Shared by every evaluation of a batch (Parameters hash by identity, so a new catalogue load is a new key)."""
+    return ParamsOn(params, on)
 
 
 @dataclass(frozen=True)
