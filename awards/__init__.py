@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     from awards.initiatives.views import bp as initiatives_bp; app.register_blueprint(initiatives_bp)  # noqa: E702
     from awards.catalogue.views import bp as catalogue_bp; app.register_blueprint(catalogue_bp)  # noqa: E702
+    from awards.eligibility.views import bp as eligibility_bp; app.register_blueprint(eligibility_bp)  # noqa: E702
     register_api(app)
 
 
