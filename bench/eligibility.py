@@ -125,9 +125,10 @@ def run_batch(limit: int) -> tuple[float, float, int, Counter]:
         loaded = time.perf_counter() - started
         awards = applicable_awards("person")
         verdicts: Counter = Counter()
-        for facts in batch.people.values():
-            for report in run_all(batch, facts, awards):
-                verdicts[report.verdict] += 1
+        with loader.collector_paused():  # as service.subtree_reports and suggestions do
+            for facts in batch.people.values():
+                for report in run_all(batch, facts, awards):
+                    verdicts[report.verdict] += 1
         elapsed = time.perf_counter() - started
     finally:
         event.remove(db.engine, "before_cursor_execute", count)

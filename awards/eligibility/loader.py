@@ -126,11 +126,11 @@ class Batch:
 
 
 @contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector while tens of thousands of rows become facts.
+def collector_paused():
+    """Pause the cyclic garbage collector while tens of thousands of rows become facts (or facts reports).
 
-    The facts are plain acyclic values, yet every few hundred allocations the collector would walk the
-    whole heap again: measured on 10,000 people (bench/eligibility.py), that tripled the loading time.
+    Facts and reports are plain acyclic values, yet every few hundred allocations the collector would walk
+    the whole heap again: measured on 10,000 people (bench/eligibility.py), that tripled the loading time.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -147,7 +147,7 @@ def load(year: int, *, person_ids: Ids = (), unit_ids: Ids = (), params: Paramet
     A unit's ``members`` are people assigned to it (not to the units below it) during each year; their
     facts are loaded too (``Batch.people`` holds them, with the people asked for).
     """
-    with _collector_paused():
+    with collector_paused():
         return _load(year, person_ids, unit_ids, params)
 
 

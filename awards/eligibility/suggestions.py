@@ -33,9 +33,15 @@ class Suggestion:
 def suggestions(unit: Unit, year: int, *, reports_of: Callable[..., list[Report]]) -> list[Suggestion]:
     """``reports_of(batch, facts, awards)``: the reports of one subject (``service.run_all``)."""
     subtree = loader.load_subtree(unit, year)
-    batch = subtree.batch
     rank = dict(db.session.execute(select(Award.code, Award.rank)).all())
     found: list[tuple[tuple, Suggestion]] = []
+    with loader.collector_paused():  # thousands of plain reports: see collector_paused
+        _collect(subtree, year, rank, reports_of, found)
+    return [s for _key, s in sorted(found, key=lambda item: item[0])]
+
+
+def _collect(subtree: loader.Subtree, year: int, rank: dict, reports_of, found: list) -> None:
+    batch = subtree.batch
     for position, (subject_type, subjects) in enumerate((("person", subtree.people), ("unit", subtree.units))):
         awards = applicable_awards(subject_type)
         for order, facts in enumerate(subjects):
@@ -48,4 +54,3 @@ def suggestions(unit: Unit, year: int, *, reports_of: Callable[..., list[Report]
                 if report.verdict in SUGGESTED:
                     key = (rank.get(report.award, 0), report.award, SUGGESTED.index(report.verdict), position, order)
                     found.append((key, Suggestion(facts.code, subject_type, name, report.award, report.verdict)))
-    return [s for _key, s in sorted(found, key=lambda item: item[0])]
