@@ -6,11 +6,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from awards.catalogue.models import Parameter
+from awards.catalogue.models import Award, Parameter
+from awards.eligibility.service import suggestions
 from awards.eligibility.quotas import Quota, limit_of, quotas
 from awards.org import operations as ops
+from awards.org.models import DisciplineLevel, RatingLevel
 from tests.factories import make_person
-from tests.integration.test_eligibility_loader import hold
+from tests.integration.test_eligibility_loader import hold, initiative
 
 
 def _staff(unit, n: int, prefix: str) -> list:
@@ -80,3 +82,59 @@ def test_the_ldtt_count_follows_who_worked_in_the_subtree_that_year(db, org):
 
 def test_no_quota_before_any_is_in_force(db, org):
     assert quotas(org.dt, 2010) == []
+
+
+# --- suggestions ------------------------------------------------------------------------------------------
+
+def _pairs(found) -> set[tuple[str, str]]:
+    return {(s.subject_code, s.award) for s in found}
+
+
+@pytest.fixture()
+def year_2021(db, org):
+    """Lan: LDTT held, CSTDCS eligible (an initiative); Bình: disciplined (nothing for him); Cường: no rating."""
+    lan = make_person(org.dt_a, "P-LAN", full_name="Nguyễn Thị Lan", since=date(2015, 1, 1))
+    ops.set_rating(2021, RatingLevel.HTXSNV, person=lan)
+    hold(db, lan, "LDTT", 2021)
+    initiative(db, "SK-LAN", org.dt_a, 2021, [lan])
+    binh = make_person(org.dt_b, "P-BINH", full_name="Trần Văn Bình", since=date(2015, 1, 1))
+    ops.set_rating(2021, RatingLevel.HTTNV, person=binh)
+    ops.record_discipline(binh, DisciplineLevel.CANH_CAO, date(2021, 2, 1))
+    cuong = make_person(org.dt_b, "P-CUONG", full_name="Lê Văn Cường", since=date(2015, 1, 1))
+    return lan, binh, cuong
+
+
+def test_suggestions_leave_out_held_awards_and_ineligible_verdicts(db, org, year_2021):
+    found = suggestions(org.dt, 2021)
+    pairs = _pairs(found)
+    assert ("P-LAN", "LDTT") not in pairs                      # held
+    assert ("P-LAN", "CSTDCS") in pairs                        # eligible: LDTT + a base initiative
+    assert ("P-CUONG", "LDTT") in pairs                        # no rating: needs information
+    assert not {award for code, award in pairs if code == "P-BINH"} & {"LDTT", "CSTDCS"}   # disciplined
+    assert {s.verdict for s in found} <= {"eligible", "needs_information"}
+    lan_cstdcs = next(s for s in found if (s.subject_code, s.award) == ("P-LAN", "CSTDCS"))
+    assert (lan_cstdcs.subject_type, lan_cstdcs.subject_name, lan_cstdcs.verdict) == (
+        "person", "Nguyễn Thị Lan", "eligible")
+    assert {"DT", "DT-A", "DT-B"} <= {s.subject_code for s in found if s.subject_type == "unit"}
+    assert "TH-A" not in {s.subject_code for s in found}      # another province
+    hold(db, org.dt_a, "TTLDTT", 2021)
+    assert ("DT-A", "TTLDTT") not in _pairs(suggestions(org.dt, 2021))
+
+
+def test_suggestions_are_ordered_award_by_award_eligible_first_people_first(db, org, year_2021):
+    found = suggestions(org.dt, 2021)
+    rank = dict(db.session.execute(select(Award.code, Award.rank)).all())
+    keys = [(rank[s.award], s.award, ["eligible", "needs_information"].index(s.verdict),
+             ["person", "unit"].index(s.subject_type)) for s in found]
+    assert keys == sorted(keys)
+    ldtt_people = [s.subject_code for s in found if s.award == "LDTT"]
+    assert ldtt_people == ["P-CUONG"]
+
+
+def test_suggestions_follow_who_worked_in_the_subtree_that_year(db, org):
+    moved = make_person(org.th_a, "P-MOVED", since=date(2015, 1, 1))
+    ops.assign(moved, org.dt_a, date(2021, 10, 1))            # in Đồng Tháp from emulation year 2022
+
+    assert "P-MOVED" not in {s.subject_code for s in suggestions(org.dt, 2021)}
+    assert "P-MOVED" in {s.subject_code for s in suggestions(org.dt, 2022)}
+    assert "P-MOVED" in {s.subject_code for s in suggestions(org.th, 2021)}
