@@ -203,3 +203,26 @@ def load_standard(connection) -> None:
         connection.execute(parameter.insert().values(
             key=p["key"], value=p["value"], effective_from=p["effective_from"], effective_to=p["effective_to"],
             legal_basis_id=ids.get(p["basis"]), article=p["article"], reliability=p["reliability"], note=p["note"]))
+
+
+def add_missing_parameters(connection) -> int:
+    """Insert the standard parameters a database lacks (by key and start date); edited values are kept.
+
+    For data migrations after 0006: a database loaded before a parameter was added to the standard gets it.
+    """
+    import sqlalchemy as sa
+
+    meta = sa.MetaData()
+    legal = sa.Table("legal_basis", meta, autoload_with=connection)
+    parameter = sa.Table("parameter", meta, autoload_with=connection)
+    ids = dict(connection.execute(sa.select(legal.c.code, legal.c.id)).all())
+    present = set(connection.execute(sa.select(parameter.c.key, parameter.c.effective_from)).all())
+    added = 0
+    for p in PARAMETERS:
+        if (p["key"], p["effective_from"]) in present:
+            continue
+        connection.execute(parameter.insert().values(
+            key=p["key"], value=p["value"], effective_from=p["effective_from"], effective_to=p["effective_to"],
+            legal_basis_id=ids.get(p["basis"]), article=p["article"], reliability=p["reliability"], note=p["note"]))
+        added += 1
+    return added
