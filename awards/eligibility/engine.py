@@ -30,6 +30,7 @@ class ClauseResult:
     outcome: str  # met | not_met | unknown
     reason: str   # Vietnamese
     reason_en: str
+    text_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,4 +131,4 @@ class _Evaluator:
                     reason_en=f"{'Met' if confirmation.met else 'Not met'} as confirmed by {confirmation.by}: "
                               f"{confirmation.note}")
         return ClauseResult(clause.code, clause.text, self.values.citation(clause),
-                            outcome.outcome, outcome.reason, outcome.reason_en)
+                            outcome.outcome, outcome.reason, outcome.reason_en, clause.text_en)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -30,9 +31,15 @@ class Quota:
     award: str
     limit: int | None       # None: no limit in force that year
     used: int               # held (not revoked) in the subtree that year
-    basis: str              # "15% số cá nhân đạt Lao động tiên tiến (20) theo Điều 14 khoản 1, 91/2017/NĐ-CP"
+    rule: str               # "15% số cá nhân đạt Lao động tiên tiến (20)" (in the reader's language)
+    citation: str           # "Điều 14 khoản 1, 91/2017/NĐ-CP" (legal references stay in Vietnamese)
     base_award: str = ""
     base_count: int = 0
+
+    @property
+    def basis(self) -> str:
+        """The rule and its citation in one sentence (the API's ``basis``)."""
+        return _("%(text)s theo %(citation)s", text=self.rule, citation=self.citation) if self.citation else self.rule
 
     @property
     def exceeded(self) -> bool:
@@ -78,19 +85,18 @@ def quotas(unit: Unit, year: int, *, params: Parameters | None = None) -> list[Q
             continue
         base_count, used = counts.get(base, 0), counts.get(award, 0)
         limit = limit_of(entry.value, base_count)
-        result.append(Quota(award, limit, used, _basis(awards[base], entry, base_count), base, base_count))
+        result.append(Quota(award, limit, used, _rule(awards[base], entry, base_count), entry.citation, base,
+                            base_count))
     return sorted(result, key=lambda q: (awards[q.award].rank, q.award))
 
 
-def _basis(base: Award, entry, count: int) -> str:
-    citation = entry.citation
+def _rule(base: Award, entry, count: int) -> str:
     if entry.value is None:
-        return (_("Không giới hạn số lượng theo %(citation)s", citation=citation) if citation
-                else _("Không giới hạn số lượng"))
-    whom = (_("số tập thể đạt %(award)s", award=base.name_vi) if base.nominee_type == NomineeType.COLLECTIVE
-            else _("số cá nhân đạt %(award)s", award=base.name_vi))
-    text = _("%(share)s %(whom)s (%(count)s)", share=_share_text(entry.value), whom=whom, count=number(count))
-    return _("%(text)s theo %(citation)s", text=text, citation=citation) if citation else text
+        return _("Không giới hạn số lượng")
+    name = base.name(str(get_locale() or "vi"))
+    whom = (_("số tập thể đạt %(award)s", award=name) if base.nominee_type == NomineeType.COLLECTIVE
+            else _("số cá nhân đạt %(award)s", award=name))
+    return _("%(share)s %(whom)s (%(count)s)", share=_share_text(entry.value), whom=whom, count=number(count))
 
 
 def _held_counts(unit: Unit, year: int, start, end, codes: set[str], awards: dict[str, Award]) -> dict[str, int]:

@@ -17,6 +17,8 @@ import pytest
 from flask import url_for
 
 from awards.extensions import db
+from awards.initiatives.models import InitiativeScope
+from awards.initiatives.operations import save_initiative
 from awards.metrics.models import MetricReport
 from awards.org import operations as ops
 from awards.org.models import ClusterRole, DisciplineLevel, Role, UnitKind
@@ -98,6 +100,30 @@ ACCESS: dict[str, Access] = {
     "metrics.unit_compare": Access(get=ANY, params="unit"),
     "metrics.person_metrics": Access(get=ANY, params="person"),
     "metrics.cluster_metrics": Access(get=ANY, params="branch_cluster"),
+    # initiatives
+    "initiatives.index": Access(get=ANY),
+    "initiatives.new": Access(get=STAFF, post=STAFF),
+    "initiatives.detail": Access(get=ANY, params="initiative"),
+    "initiatives.edit": Access(get=STAFF, post=STAFF, params="initiative"),
+    "initiatives.record_use": Access(post=STAFF, params="initiative"),
+    "initiatives.release_use": Access(post=STAFF, params="initiative"),
+    # catalogue (read by all, changed by a top-level admin only — none in this world)
+    "catalogue.awards": Access(get=ANY),
+    "catalogue.award_edit": Access(get=NOBODY, post=NOBODY, params="award"),
+    "catalogue.legal_bases": Access(get=ANY),
+    "catalogue.legal_basis_new": Access(get=NOBODY, post=NOBODY),
+    "catalogue.legal_basis_edit": Access(get=NOBODY, post=NOBODY, params="legal_basis"),
+    "catalogue.parameters": Access(get=ANY),
+    "catalogue.parameter_new": Access(get=NOBODY, post=NOBODY, params="parameter_key"),
+    "catalogue.parameter_edit": Access(get=NOBODY, post=NOBODY, params="parameter_version"),
+    "catalogue.history": Access(get=ADMIN),
+    # eligibility (read-only; the person / unit must be in scope, else 404)
+    "eligibility.person_page": Access(get=ANY, params="person"),
+    "eligibility.unit_page": Access(get=ANY, params="unit"),
+    "api_eligibility.person_eligibility": Access(get=ANY, params="person_eligibility", api=True),
+    "api_eligibility.unit_eligibility": Access(get=ANY, params="unit_eligibility", api=True),
+    "api_eligibility.unit_suggestions": Access(get=ANY, params="unit_year", api=True),
+    "api_eligibility.unit_quotas": Access(get=ANY, params="unit_year", api=True),
 }
 
 
@@ -117,7 +143,9 @@ class World:
             return {}
         fixed = {"language": {"code": "en"}, "static": {"filename": "css/app.css"},
                  "bootstrap": {"filename": "css/bootstrap.min.css"}, "import_kind": {"kind": "people"},
-                 "year": {"label": 2021}}
+                 "year": {"label": 2021}, "award": {"code": "LDTT"}, "legal_basis": {"code": "ND98_2023"},
+                 "parameter_key": {"key": "base_salary"},
+                 "parameter_version": {"key": "base_salary", "effective_from": "2024-07-01"}}
         if key in fixed:
             return fixed[key] if inside else None
         side = self.inside if inside else self.outside
@@ -126,6 +154,8 @@ class World:
 
 def _side(province, branch, tag: str) -> dict:
     person = make_person(branch, f"P-{tag}")
+    initiative = save_initiative(f"SK-{tag}", title=f"Sáng kiến {tag}", authors=[person], unit=branch, year=2021,
+                                 scope=InitiativeScope.BASE)
     discipline = ops.record_discipline(person, DisciplineLevel.KHIEN_TRACH, date(2021, 3, 1))
     cluster = ops.save_cluster(f"C-{tag}", name=f"Cụm {tag}", organiser=province)
     member = ops.set_cluster_member(cluster, 2021, branch, ClusterRole.MEMBER)
@@ -152,6 +182,10 @@ def _side(province, branch, tag: str) -> dict:
         "account_role": {"user_id": account.id, "role_id": role.id},
         "account_token": {"user_id": account.id, "token_id": token.id},
         "branch_cluster": {"code": branch_cluster.code},
+        "initiative": {"code": initiative.code},
+        "person_eligibility": {"code": person.code, "year": 2021, "award": "LDTT"},
+        "unit_eligibility": {"code": branch.code, "year": 2021, "award": "TTLDTT"},
+        "unit_year": {"code": branch.code, "year": 2021},
         "unit_metrics": {"code": branch.code, "year": 2021},
         "person_metrics": {"code": person.code, "year": 2021},
         "cluster_metrics": {"code": branch_cluster.code, "year": 2021},

@@ -130,7 +130,8 @@ def test_the_unit_page_shows_collective_verdicts_quota_meters_and_suggestions(cl
     # 7 LDTT × 15% = 1.05 → 1 CSTDCS allowed; one already held.
     assert 'data-award="CSTDCS" data-used="1" data-limit="1"' in quotas
     assert 'class="progress-bar bg-warning" data-percent="100"' in quotas
-    assert "15% số cá nhân đạt Lao động tiên tiến (7) theo Điều 14 khoản 1, 91/2017/NĐ-CP" in quotas
+    assert "15% số cá nhân đạt Lao động tiên tiến (7)" in quotas
+    assert '<span class="fst-italic" lang="vi">Điều 14 khoản 1, 91/2017/NĐ-CP</span>' in quotas
     suggestions = section.split('id="unit-suggestions"')[1]
     expected = service.suggestions(org.dt_a, YEAR)
     assert len(expected) > eligibility_views.SUGGESTIONS_SHOWN, "the fixture should suggest more than a page shows"

@@ -85,9 +85,13 @@ class _Visible(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._vietnamese: list[str] = []  # open elements marked lang="vi": Vietnamese on purpose (legal citations)
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
+            self._skip += 1
+        if tag != "html" and ("lang", "vi") in attrs:
+            self._vietnamese.append(tag)
             self._skip += 1
         self.parts.extend(value for name, value in attrs if name in self.SPOKEN and value)
         if tag == "input" and ("type", "submit") in attrs:
@@ -95,6 +99,9 @@ class _Visible(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
+            self._skip -= 1
+        if self._vietnamese and self._vietnamese[-1] == tag:
+            self._vietnamese.pop()
             self._skip -= 1
 
     def handle_data(self, data):

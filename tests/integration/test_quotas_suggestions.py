@@ -36,8 +36,9 @@ def test_cstdcs_quota_in_2021_is_15_percent_of_the_ldtt_count_rounded_down(db, o
     hold(db, people[21], "CSTDCS", 2021)                # another province
 
     (quota,) = quotas(org.dt, 2021)
-    assert quota == Quota("CSTDCS", 3, 2, "15% số cá nhân đạt Lao động tiên tiến (20) theo Điều 14 khoản 1, "
-                                          "91/2017/NĐ-CP", "LDTT", 20)
+    assert quota == Quota("CSTDCS", 3, 2, "15% số cá nhân đạt Lao động tiên tiến (20)",
+                          "Điều 14 khoản 1, 91/2017/NĐ-CP", "LDTT", 20)
+    assert quota.basis == "15% số cá nhân đạt Lao động tiên tiến (20) theo Điều 14 khoản 1, 91/2017/NĐ-CP"
     # A branch's own subtree: 12 LDTT → 1.
     (branch,) = quotas(org.dt_a, 2021)
     assert (branch.limit, branch.used, branch.base_count) == (1, 1, 12)
