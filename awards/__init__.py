@@ -63,26 +63,25 @@ def _register_blueprints(app: Flask) -> None:
     from awards.admin.views import bp as admin_bp
     from awards.api import register_api
     from awards.auth.views import bp as auth_bp
+    from awards.catalogue.views import bp as catalogue_bp
+    from awards.eligibility.views import bp as eligibility_bp
     from awards.imports.views import bp as imports_bp
+    from awards.initiatives.views import bp as initiatives_bp
     from awards.metrics.views import bp as metrics_bp
     from awards.org.views import bp as org_bp
 
-    for bp in (auth_bp, org_bp, admin_bp, imports_bp, metrics_bp):
+    for bp in (auth_bp, org_bp, admin_bp, imports_bp, metrics_bp, initiatives_bp, catalogue_bp, eligibility_bp):
         app.register_blueprint(bp)
-    from awards.initiatives.views import bp as initiatives_bp; app.register_blueprint(initiatives_bp)  # noqa: E702
-    from awards.catalogue.views import bp as catalogue_bp; app.register_blueprint(catalogue_bp)  # noqa: E702
-    from awards.eligibility.views import bp as eligibility_bp; app.register_blueprint(eligibility_bp)  # noqa: E702
     register_api(app)
 
 
 def _register_cli(app: Flask) -> None:
+    from awards.eligibility.cli import awards_cli
     from awards.imports.cli import import_cli
     from awards.org.cli import seed_demo_command, users_cli
 
-    app.cli.add_command(import_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(seed_demo_command)
-    from awards.eligibility.cli import awards_cli; app.cli.add_command(awards_cli)  # noqa: E702
+    for command in (import_cli, users_cli, seed_demo_command, awards_cli):
+        app.cli.add_command(command)
 
 
 def _register_templating(app: Flask) -> None:
