@@ -56,6 +56,7 @@ def _register_models() -> None:
     import awards.imports.models  # noqa: F401
     import awards.initiatives.models  # noqa: F401
     import awards.metrics.models  # noqa: F401
+    import awards.nominations.models  # noqa: F401
     import awards.org.models  # noqa: F401
 
 
@@ -79,8 +80,9 @@ def _register_cli(app: Flask) -> None:
     from awards.eligibility.cli import awards_cli
     from awards.imports.cli import import_cli
     from awards.org.cli import seed_demo_command, users_cli
+    from awards.workflow_cli import workflows_cli
 
-    for command in (import_cli, users_cli, seed_demo_command, awards_cli):
+    for command in (import_cli, users_cli, seed_demo_command, awards_cli, workflows_cli):
         app.cli.add_command(command)
 
 
