@@ -56,6 +56,7 @@ def _register_models() -> None:
     import awards.imports.models  # noqa: F401
     import awards.initiatives.models  # noqa: F401
     import awards.metrics.models  # noqa: F401
+    import awards.nominations.models  # noqa: F401
     import awards.org.models  # noqa: F401
 
 

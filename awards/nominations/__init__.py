@@ -1,0 +1,1 @@
+"""Nominations (đề nghị khen thưởng), batches (tờ trình), attachments and the append-only transition log."""
