@@ -42,6 +42,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     limiter.init_app(app)
 
     _register_models()
+    _register_workflows()
     _register_blueprints(app)
     _register_cli(app)
     _register_templating(app)
@@ -58,6 +59,13 @@ def _register_models() -> None:
     import awards.metrics.models  # noqa: F401
     import awards.nominations.models  # noqa: F401
     import awards.org.models  # noqa: F401
+
+
+def _register_workflows() -> None:
+    # Every workflows.engine.fire writes its audit row through the request's database session.
+    from awards.nominations.storage import install
+
+    install()
 
 
 def _register_blueprints(app: Flask) -> None:

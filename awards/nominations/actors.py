@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from awards.extensions import db
 from awards.org.models import Role, Unit, User
+from workflows.engine import SYSTEM  # noqa: F401  (re-exported: the actor for the council's outcomes)
 
 # Which unit of the record each role's scope must reach; records name them ``proposing_unit_id`` and
 # ``deciding_unit_id`` (a batch's proposing unit is its own unit).
@@ -76,19 +77,6 @@ class UserActor:
         return roles
 
 
-@dataclass(frozen=True)
-class SystemActor:
-    """The application itself: applies the council's outcomes (votes are counted, not clicked)."""
-
-    id: None = None
-    label: str = "Hệ thống"  # stored in the audit trail as data, like a user's name
-
-    def roles_for(self, record) -> set[str]:
-        return {"system"}
-
-
-SYSTEM = SystemActor()
-
-
 def actor_for(user: User) -> UserActor:
+    """The engine's actor for ``user``; ``SYSTEM`` (from the engine) acts for the application itself."""
     return UserActor(user)

@@ -4,13 +4,10 @@ Installed once in ``create_app``; the engine stays pure and only knows the ``Sto
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from awards.extensions import db
 from awards.nominations.models import TransitionLog
-
-if TYPE_CHECKING:
-    from workflows.engine import TransitionRecord
+from workflows import engine
+from workflows.engine import TransitionRecord
 
 
 class SqlAlchemyStorage:
@@ -32,3 +29,8 @@ class SqlAlchemyStorage:
             comment=transition.comment, evidence=dict(transition.evidence or {})))
         # Also writes the record's new state with its version check: two secretaries, one wins.
         session.flush()
+
+
+def install() -> None:
+    """Make every ``engine.fire`` write its audit row into the database session (called by create_app)."""
+    engine.configure(storage=SqlAlchemyStorage())

@@ -73,6 +73,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['deciding_unit_id'], ['unit.id'], name=op.f('fk_batch_deciding_unit_id_unit'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_batch_unit_id_unit'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_batch')),
+    sa.CheckConstraint("state IN ('draft', 'submitted', 'returned', 'accepted', 'closed', 'withdrawn')",
+                       name=op.f('ck_batch_state')),
     sa.UniqueConstraint('unit_id', 'year', 'number', name=op.f('uq_batch_unit_id_year_number'))
     )
     with op.batch_alter_table('batch', schema=None) as batch_op:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import delete, func, select, text, update
@@ -12,11 +11,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from awards.catalogue.models import Award
 from awards.nominations.actors import SYSTEM, UserActor
 from awards.nominations.calendar import add_working_days
-from awards.nominations.models import (NOMINATION_STATES, AttachmentKind, AuditTrailIsAppendOnly, Batch, Holiday,
-                                       Nomination, RequiredAttachment, TransitionLog)
+from awards.nominations.models import (BATCH_STATES, NOMINATION_STATES, AttachmentKind, AuditTrailIsAppendOnly,
+                                       Batch, Holiday, Nomination, RequiredAttachment, TransitionLog)
 from awards.nominations.storage import SqlAlchemyStorage
 from awards.org.models import Role
 from tests.factories import make_person, make_user
+from workflows import engine
+from workflows.engine import TransitionRecord
 
 
 def award(db, code: str) -> Award:
@@ -107,9 +108,10 @@ def test_the_state_is_one_of_the_workflow_states(db, org):
             accepted(db, nomination(db, org, state=state))
 
 
-def test_the_state_list_is_the_workflow_definition():
-    definition = pytest.importorskip("workflows.definitions.nomination")
-    assert set(NOMINATION_STATES) == {s.value for s in definition.State}
+def test_a_batch_state_is_one_of_its_workflow_states(db, org):
+    refused(db, Batch(unit=org.dt_a, deciding_unit=org.dt, year=2021, state="approved"))
+    for state in BATCH_STATES:
+        accepted(db, Batch(unit=org.dt_a, deciding_unit=org.dt, year=2021, state=state))
 
 
 def test_a_stale_nomination_is_not_overwritten(db, org):
@@ -198,10 +200,31 @@ def test_postgresql_refuses_sql_that_rewrites_the_log(db, org, statement):
 # --- the storage adapter ---------------------------------------------------------------------------------------
 
 def transition(record, trigger, from_state, to_state, actor, comment=None, evidence=None):
-    """Shaped like workflows.engine.TransitionRecord (the adapter reads only these attributes)."""
-    return SimpleNamespace(workflow=record.workflow_name, record_id=record.id, trigger=trigger,
-                           from_state=from_state, to_state=to_state, actor_id=actor.id, actor_label=actor.label,
-                           at=datetime(2021, 10, 4, 8, 30, tzinfo=UTC), comment=comment, evidence=evidence or {})
+    return TransitionRecord(workflow=record.workflow_name, record_id=record.id, trigger=trigger,
+                            from_state=from_state, to_state=to_state, actor_id=actor.id, actor_label=actor.label,
+                            at=datetime(2021, 10, 4, 8, 30, tzinfo=UTC), comment=comment, evidence=evidence or {})
+
+
+def test_create_app_installs_the_sqlalchemy_storage(app):
+    installed = engine.configure(storage=None)
+    engine.configure(storage=installed)
+    assert isinstance(installed, SqlAlchemyStorage)
+
+
+def test_firing_through_the_engine_leaves_one_row_per_transition(db, org):
+    n = accepted(db, nomination(db, org, state="submitted"))
+    secretary = UserActor(org.secretary)
+    engine.fire(n, "start_review", actor=secretary)
+    engine.fire(n, "send_back", actor=secretary, comment="Thiếu biên bản họp xét")
+    with pytest.raises(engine.Refused):
+        engine.fire(n, "start_review", actor=secretary)  # refused: nothing written
+    db.session.expire_all()
+    stored = db.session.get(Nomination, n.id)
+    assert stored.state == "returned" and stored.version == 3
+    assert [(h.trigger, h.to_state, h.actor_label, h.comment) for h in stored.history] == [
+        ("start_review", "in_review", "t_secretary", None),
+        ("send_back", "returned", "t_secretary", "Thiếu biên bản họp xét"),
+    ]
 
 
 def test_the_storage_adapter_writes_one_row_per_transition(db, org):
