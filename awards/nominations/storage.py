@@ -33,4 +33,8 @@ class SqlAlchemyStorage:
 
 def install() -> None:
     """Make every ``engine.fire`` write its audit row into the database session (called by create_app)."""
+    from awards.nominations.guards import register_guards
+
     engine.configure(storage=SqlAlchemyStorage())
+    register_guards()
+    engine.check_guards()  # a guard a definition names but nobody registered fails here, at start-up
