@@ -280,3 +280,147 @@ class QuotaSchema(Schema):
     base_award = fields.String(required=True, metadata={"example": "LDTT"})
     base_count = fields.Integer(required=True, metadata={"description": "Holders of base_award in the subtree "
                                                                         "that year."})
+
+
+# --- nominations ------------------------------------------------------------------------------------------
+
+_NOMINEE_TYPES = ("person", "unit")
+_REQUIRED = {"required": [_l("Trường này là bắt buộc.")]}
+ATTACHMENT_KINDS = ("achievement_report", "minutes", "initiative_proof", "other")
+
+
+class NominationCreateSchema(Schema):
+    nominee_code = fields.String(required=True, validate=validate.Length(min=1, max=40), error_messages=_REQUIRED,
+                                 metadata={"description": "A person's code, or a unit's code for a collective."})
+    nominee_type = fields.String(required=True, validate=validate.OneOf(_NOMINEE_TYPES), error_messages=_REQUIRED,
+                                 metadata={"enum": list(_NOMINEE_TYPES)})
+    award = fields.String(required=True, validate=validate.Length(min=1, max=20), error_messages=_REQUIRED,
+                          metadata={"description": "Award code, e.g. `CSTDCS`.", "example": "CSTDCS"})
+    year = fields.Integer(required=True, validate=_YEAR_RANGE,
+                          error_messages={**_NOT_AN_INTEGER, **_REQUIRED},
+                          metadata={"description": "Emulation year.", "example": 2021})
+    batch_id = fields.Integer(allow_none=True, error_messages=_NOT_AN_INTEGER,
+                              metadata={"description": "A draft batch (tờ trình) of the proposing unit to add it to."})
+    summary = fields.String(load_default="", metadata={"description": "Achievement summary (tóm tắt thành tích)."})
+
+
+class NominationArgsSchema(PaginationArgsSchema):
+    year = fields.Integer(validate=_YEAR_RANGE, error_messages=_NOT_AN_INTEGER)
+    state = fields.String(validate=validate.Length(max=30), metadata={"example": "submitted"})
+    unit = fields.String(metadata={"description": "A unit code: nominations proposed by that unit or below it."})
+    award = fields.String(validate=validate.Length(max=20), metadata={"example": "CSTDCS"})
+
+
+class NomineeSchema(Schema):
+    type = fields.String(required=True, metadata={"enum": list(_NOMINEE_TYPES)})
+    code = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "Full name, or the unit's name today."})
+
+
+class NominationUnitsSchema(Schema):
+    proposing = fields.String(required=True, metadata={"description": "Code of the unit that proposes it."})
+    deciding = fields.String(required=True, metadata={
+        "description": "Code of the unit whose secretariat checks it and whose council votes on it (the "
+                       "addressee: shown to the proposer even when it lies above their scope)."})
+
+
+class NominationSchema(Schema):
+    id = fields.Integer(required=True)
+    state = fields.String(required=True, metadata={"description": "A state of the nomination workflow "
+                                                                  "(docs/workflows/nomination.md)."})
+    version = fields.Integer(required=True, metadata={"description": "Send it back with a transition: a stale "
+                                                                     "one answers 409."})
+    nominee = fields.Nested(NomineeSchema, required=True)
+    award = fields.String(required=True, metadata={"example": "CSTDCS"})
+    year = fields.Integer(required=True)
+    units = fields.Nested(NominationUnitsSchema, required=True)
+    batch_id = fields.Integer(required=True, allow_none=True)
+    summary = fields.String(required=True)
+    posting_start = fields.Date(required=True, allow_none=True)
+    posting_end = fields.Date(required=True, allow_none=True, metadata={
+        "description": "Last working day of the posting window; `close_posting` is refused before it ends."})
+    referred_from_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The nomination at the level below that this referral came from."})
+
+
+class NominationPageSchema(PageSchema):
+    items = fields.List(fields.Nested(NominationSchema), required=True)
+
+
+class HistoryEntrySchema(Schema):
+    trigger = fields.String(required=True)
+    from_ = fields.String(required=True, data_key="from")
+    to = fields.String(required=True)
+    actor = fields.String(required=True, metadata={"description": "The actor's name at the time, or "
+                                                                  "\"Hệ thống\" for the council's outcomes."})
+    at = fields.DateTime(required=True)
+    comment = fields.String(required=True, allow_none=True)
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"enum": list(ATTACHMENT_KINDS)})
+    filename = fields.String(required=True, attribute="original_name")
+    content_type = fields.String(required=True, metadata={"description": "As found from the content."})
+    size = fields.Integer(required=True, metadata={"description": "Bytes."})
+    sha256 = fields.String(required=True)
+    uploaded_at = fields.DateTime(required=True)
+
+
+class NominationDetailSchema(NominationSchema):
+    history = fields.List(fields.Nested(HistoryEntrySchema), required=True, metadata={"description": "Oldest first."})
+    available_triggers = fields.List(fields.String(), required=True, metadata={
+        "description": "Triggers the caller may fire now (role and state; guards are checked when fired)."})
+    attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
+    eligibility = fields.Nested(EligibilitySchema, required=True, allow_none=True, metadata={
+        "description": "Once submitted, the report frozen at submission (what the council sees); before, the "
+                       "live one. null when the award is no longer in the rules."})
+    eligibility_frozen = fields.Boolean(required=True, metadata={
+        "description": "true: `eligibility` is the snapshot taken at submission."})
+
+
+class AttachmentFormSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(ATTACHMENT_KINDS), error_messages=_REQUIRED,
+                         metadata={"enum": list(ATTACHMENT_KINDS)})
+
+
+class TransitionRequestSchema(Schema):
+    trigger = fields.String(required=True, validate=validate.Length(min=1, max=40), error_messages=_REQUIRED,
+                            metadata={"example": "start_review"})
+    comment = fields.String(allow_none=True, load_default=None, metadata={
+        "description": "Required by send_back, reject and revoke (the reason)."})
+    data = fields.Dict(keys=fields.String(), load_default=dict, metadata={
+        "description": "Trigger data: open_posting `{\"start\": \"yyyy-mm-dd\", \"working_days\": N}`; revoke "
+                       "`{\"revoking_decision\": \"…\"}`."})
+    version = fields.Integer(allow_none=True, load_default=None, error_messages=_NOT_AN_INTEGER, metadata={
+        "description": "The version read; when given and stale, 409 and nothing changes."})
+
+
+class TransitionResultSchema(Schema):
+    state = fields.String(required=True)
+    version = fields.Integer(required=True)
+
+
+class BatchCreateSchema(Schema):
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=40), error_messages=_REQUIRED,
+                         metadata={"description": "Code of the proposing unit."})
+    year = fields.Integer(required=True, validate=_YEAR_RANGE, error_messages={**_NOT_AN_INTEGER, **_REQUIRED})
+    title = fields.String(load_default="")
+
+
+class BatchSchema(Schema):
+    id = fields.Integer(required=True)
+    unit = fields.String(required=True, attribute="unit.code")
+    deciding_unit = fields.String(required=True, attribute="deciding_unit.code")
+    year = fields.Integer(required=True)
+    title = fields.String(required=True)
+    state = fields.String(required=True)
+    version = fields.Integer(required=True)
+    number = fields.Integer(required=True, allow_none=True, metadata={"description": "Given when signed."})
+    issued_on = fields.Date(required=True, allow_none=True)
+    nominations = fields.Method("get_nominations", required=True, metadata={
+        "type": "array", "items": {"type": "object"},
+        "description": "Its nominations: `{id, state, version}` each."})
+
+    def get_nominations(self, batch) -> list[dict]:
+        return [{"id": n.id, "state": n.state, "version": n.version} for n in batch.nominations]
