@@ -12,7 +12,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest.fields import Upload
-from marshmallow import Schema
+from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -29,16 +31,30 @@ from awards.nominations.models import Attachment, Batch, Nomination
 from awards.org.models import Person, Unit
 from awards.org.permissions import can_view_unit, get_visible_or_404
 
+
+class _MultipartParser(FlaskParser):
+    """Reads a multipart form's fields and files together: OpenAPI 3 has one request body per operation, so
+    ``kind`` and ``file`` are one schema, documented as one multipart/form-data body."""
+
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req, schema):
+        return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
 blp = ApiBlueprint("api_nominations", __name__,
                    description="Nominations and batches: create, list, read, attach files and move them through "
                                "the nomination workflow.")
+blp.ARGUMENTS_PARSER = _MultipartParser()
+blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+                                             "multipart": "multipart/form-data"}
 
 _NOT_FOUND = "Unknown id, or a record outside the caller's scope (the same body for both)."
 _REFUSED_422 = ("Invalid body, or the workflow refused: a guard failed, a reason (`comment`) or `data` is missing. "
                 "`errors.reasons` lists every reason (Vietnamese sentences).")
 
 
-class UploadSchema(Schema):
+class UploadSchema(AttachmentFormSchema):
     file = Upload(required=True, error_messages={"required": [_l("Trường này là bắt buộc.")]},
                   metadata={"description": "PDF, DOCX, PNG or JPEG (checked by content), at most 10 MB."})
 
@@ -210,21 +226,20 @@ def get_nomination(nomination_id: int):
 
 
 @blp.route("/nominations/<int:nomination_id>/attachments", methods=["POST"])
-@blp.arguments(AttachmentFormSchema, location="form")
-@blp.arguments(UploadSchema, location="files")
+@blp.arguments(UploadSchema, location="multipart")
 @blp.response(201, AttachmentSchema)
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(403, schema=ApiErrorSchema, description="The caller may not edit this nomination.")
 @blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
 @blp.alt_response(422, schema=ApiErrorSchema, description="Missing kind or file, a type other than "
                                                           "PDF/DOCX/PNG/JPEG by content, or more than 10 MB.")
-def add_attachment(form: dict, files: dict, nomination_id: int):
+def add_attachment(form: dict, nomination_id: int):
     """Attach a file to a nomination
 
     Multipart: `kind` (`achievement_report`, `minutes`, `initiative_proof`, `other`) and `file`.
     """
     nomination = _nomination(nomination_id)
-    upload = files["file"]
+    upload = form["file"]
     try:
         attachment = operations.add_attachment(nomination, actor=current_user, kind=form["kind"],
                                                filename=upload.filename or "", data=upload.read())
