@@ -19,6 +19,7 @@ from awards.core.errors import AwardsError, PermissionDenied, StaleRecord, Valid
 from awards.extensions import db
 from awards.nominations import guards
 from awards.nominations.actors import UserActor, actor_for
+from awards.nominations.attachments import add_attachment  # noqa: F401  (part of this module's interface)
 from awards.nominations.calendar import add_working_days
 from awards.nominations.models import Batch, Holiday, Nomination
 from awards.org.models import Person, Role, Unit, User
@@ -26,7 +27,7 @@ from awards.org.permissions import visible_unit_ids
 from workflows import engine
 from workflows.engine import Refused, TransitionRecord
 
-__all__ = ["NotAllowedNow", "add_to_batch", "available_triggers", "bulk_transition", "create_batch",
+__all__ = ["NotAllowedNow", "add_attachment", "add_to_batch", "available_triggers", "bulk_transition", "create_batch",
            "create_nomination", "deciding_unit_for", "submit_batch", "transition", "update_nomination"]
 
 EDITABLE_STATES = ("draft", "returned")
