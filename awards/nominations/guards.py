@@ -84,7 +84,12 @@ def eligible(nomination: Nomination, actor, data: dict) -> list[str]:
 def attachments(nomination: Nomination, actor, data: dict) -> list[str]:
     required = db.session.scalars(select(RequiredAttachment.kind)
                                   .where(RequiredAttachment.award_id == nomination.award_id)).all()
-    present = {str(a.kind) for a in nomination.attachments}
+    # A referral carries the dossier it was referred from: the files are not copied, they are looked up the chain.
+    present: set[str] = set()
+    link: Nomination | None = nomination
+    while link is not None:
+        present |= {str(a.kind) for a in link.attachments}
+        link = link.referred_from
     return [_("Thiếu tệp đính kèm bắt buộc: %(kind)s.", kind=KIND_LABELS.get(str(kind), str(kind)))
             for kind in required if str(kind) not in present]
 
