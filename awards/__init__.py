@@ -77,9 +77,11 @@ def _register_blueprints(app: Flask) -> None:
     from awards.imports.views import bp as imports_bp
     from awards.initiatives.views import bp as initiatives_bp
     from awards.metrics.views import bp as metrics_bp
+    from awards.nominations.views import bp as nominations_bp
     from awards.org.views import bp as org_bp
 
-    for bp in (auth_bp, org_bp, admin_bp, imports_bp, metrics_bp, initiatives_bp, catalogue_bp, eligibility_bp):
+    for bp in (auth_bp, org_bp, admin_bp, imports_bp, metrics_bp, initiatives_bp, catalogue_bp, eligibility_bp,
+               nominations_bp):
         app.register_blueprint(bp)
     register_api(app)
 
