@@ -177,7 +177,10 @@ def _posting_window(data: dict) -> tuple[date, date]:
 def _fire(record, trigger: str, actor, comment: str | None, evidence: dict | None = None,
           **data: Any) -> TransitionRecord:
     try:
-        return engine.fire(record, trigger, actor=actor, comment=comment, evidence=evidence, **data)
+        # The guards' queries must not flush what this step wrote before firing (evidence, posting window):
+        # that would be an UPDATE of its own, a second version step; the storage flushes it with the state.
+        with db.session.no_autoflush:
+            return engine.fire(record, trigger, actor=actor, comment=comment, evidence=evidence, **data)
     except Refused as exc:
         raise _refusal(exc) from None
 
@@ -193,7 +196,9 @@ def transition(nomination: Nomination, trigger: str, *, actor: User, comment: st
         evidence = guards.evidence_snapshot(nomination)
     # Restored when the engine refuses: what a step writes besides the state is written before it fires.
     saved = {k: getattr(nomination, k) for k in ("posting_start", "posting_end", "decision_no", "decision_date",
-                                                 "granted")}
+                                                 "granted", "evidence")}
+    if evidence is not None:
+        nomination.evidence = evidence  # with the state, in the same UPDATE (one version step per transition)
     if trigger == "open_posting" and allowed and data.get("start") not in (None, "") \
             and data.get("working_days") not in (None, ""):
         # The window is written before the state: the flush inside fire checks "posted has its window".
@@ -209,8 +214,6 @@ def transition(nomination: Nomination, trigger: str, *, actor: User, comment: st
         for key, value in saved.items():
             setattr(nomination, key, value)
         raise
-    if evidence is not None:
-        nomination.evidence = evidence
     if trigger == "refer":
         _create_referral(nomination, who, comment)
     db.session.flush()
@@ -252,9 +255,8 @@ def _create_referral(original: Nomination, who, comment: str | None) -> Nominati
     db.session.add(referral)
     db.session.flush()
     submitter = ReferringActor(who, original.deciding_unit_id) if isinstance(who, UserActor) else who
-    evidence = guards.evidence_snapshot(referral)
-    _fire(referral, "submit", submitter, comment, evidence)
-    referral.evidence = evidence
+    referral.evidence = guards.evidence_snapshot(referral)
+    _fire(referral, "submit", submitter, comment, referral.evidence)
     return referral
 
 
