@@ -23,6 +23,7 @@ from awards.extensions import db
 from awards.nominations import operations, queries
 from awards.nominations.forms import (ATTACHMENT_KINDS, ActionForm, AttachmentForm, BatchAddForm, BatchForm,
                                       BulkForm, NominationForm, SummaryForm)
+from awards.nominations.actors import actor_for
 from awards.nominations.models import Attachment, Batch, Nomination
 from awards.org.models import Person, Role, Unit
 from awards.org.permissions import require, visible_unit_ids
@@ -254,6 +255,7 @@ def _int(value) -> int | None:
 @login_required
 def upload(nomination_id: int):
     nomination = _visible_nomination(nomination_id)
+    _require_proposer(nomination)  # before the form: a refusal must not depend on what was posted
     form = AttachmentForm()
     if not form.validate():
         return _detail_page(nomination, attachment_form=form, status=422)
@@ -266,6 +268,11 @@ def upload(nomination_id: int):
         return _detail_page(nomination, attachment_form=form, status=422)
     flash(_("Đã tải lên tài liệu."), "success")
     return redirect(url_for("nominations.detail", nomination_id=nomination.id) + "#attachments")
+
+
+def _require_proposer(record) -> None:
+    """Only the proposing unit's proposers change a dossier or a batch (403 for everyone else in scope)."""
+    require("proposer" in actor_for(current_user).roles_for(record))
 
 
 @bp.route("/nominations/<int:nomination_id>/attachments/<int:attachment_id>")
@@ -484,6 +491,7 @@ def batch(batch_id: int):
 @login_required
 def batch_add(batch_id: int):
     batch = _visible_batch(batch_id)
+    _require_proposer(batch)
     form = BatchAddForm()
     try:
         for nomination_id in sorted(set(form.nomination_ids.data or [])):

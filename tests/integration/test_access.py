@@ -10,16 +10,21 @@ A route missing from ACCESS fails the test, so every new route must say who may 
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pytest
-from flask import url_for
+from flask import current_app, url_for
+from sqlalchemy import select
 
+from awards.catalogue.models import Award
 from awards.extensions import db
 from awards.initiatives.models import InitiativeScope
 from awards.initiatives.operations import save_initiative
 from awards.metrics.models import MetricReport
+from awards.nominations.models import Attachment, Batch, Nomination
 from awards.org import operations as ops
 from awards.org.models import ClusterRole, DisciplineLevel, Role, UnitKind
 from tests.factories import make_person, make_unit, make_user
@@ -29,6 +34,9 @@ ANY = frozenset(ROLES)
 STAFF = frozenset({Role.ADMIN, Role.HR})
 ADMIN = frozenset({Role.ADMIN})
 NOBODY = frozenset()
+PROPOSER = frozenset({Role.PROPOSER})
+SECRETARY = frozenset({Role.SECRETARY})
+WORKFLOW = frozenset({Role.PROPOSER, Role.SECRETARY, Role.APPROVER, Role.HR, Role.ADMIN})
 PUBLIC = "public"
 
 
@@ -124,6 +132,31 @@ ACCESS: dict[str, Access] = {
     "api_eligibility.unit_eligibility": Access(get=ANY, params="unit_eligibility", api=True),
     "api_eligibility.unit_suggestions": Access(get=ANY, params="unit_year", api=True),
     "api_eligibility.unit_quotas": Access(get=ANY, params="unit_year", api=True),
+    # nominations API: reads for anyone in scope; writes need a bearer token (a session alone answers 401),
+    # who may do what is tested in test_api_nominations.py
+    "api_nominations.create_nomination": Access(post=ANY, api=True),
+    "api_nominations.list_nominations": Access(get=ANY, api=True),
+    "api_nominations.get_nomination": Access(get=ANY, params="nomination", api=True),
+    "api_nominations.add_attachment": Access(post=ANY, params="nomination", api=True),
+    "api_nominations.fire_transition": Access(post=ANY, params="nomination", api=True),
+    "api_nominations.create_batch": Access(post=ANY, api=True),
+    "api_nominations.submit_batch": Access(post=ANY, params="batch", api=True),
+    # nomination pages (an empty POST from an allowed role answers 409/422, never 401/403/404)
+    "nominations.index": Access(get=ANY),
+    "nominations.queue": Access(get=ANY),
+    "nominations.awaiting": Access(get=ANY),
+    "nominations.new": Access(get=PROPOSER, post=PROPOSER),
+    "nominations.detail": Access(get=ANY, params="nomination"),
+    "nominations.edit": Access(get=ANY, post=PROPOSER, params="nomination"),
+    "nominations.upload": Access(post=PROPOSER, params="nomination"),
+    "nominations.download": Access(get=ANY, params="attachment"),
+    "nominations.transition": Access(post=WORKFLOW, params="nomination"),
+    "nominations.bulk": Access(post=SECRETARY),
+    "nominations.batches": Access(get=ANY),
+    "nominations.batch_new": Access(get=PROPOSER, post=PROPOSER),
+    "nominations.batch": Access(get=ANY, params="batch"),
+    "nominations.batch_add": Access(post=PROPOSER, params="batch"),
+    "nominations.batch_submit": Access(post=PROPOSER, params="batch"),
 }
 
 
@@ -169,6 +202,18 @@ def _side(province, branch, tag: str) -> dict:
     for subject in ({"unit": branch}, {"person": person}):
         db.session.add(MetricReport(year=2021, month=6, **subject, cases_received=10, cases_enforceable=8,
                                     cases_completed=4, money_received=100, money_enforceable=80, money_completed=40))
+    ldtt = db.session.scalar(select(Award).where(Award.code == "LDTT"))
+    nomination = Nomination(person_id=person.id, award_id=ldtt.id, year=2021, proposing_unit_id=branch.id,
+                            deciding_unit_id=province.id, state="submitted", summary="")
+    batch = Batch(unit_id=branch.id, deciding_unit_id=province.id, year=2021, title=f"Tờ trình {tag}")
+    db.session.add_all([nomination, batch])
+    db.session.flush()
+    stored = f"access-{tag.lower()}-{uuid.uuid4().hex}"
+    (Path(current_app.config["UPLOAD_DIR"]) / "attachments").mkdir(parents=True, exist_ok=True)
+    (Path(current_app.config["UPLOAD_DIR"]) / "attachments" / stored).write_bytes(b"%PDF-1.4\n")
+    attachment = Attachment(nomination_id=nomination.id, kind="other", original_name="a.pdf", stored_name=stored,
+                            content_type="application/pdf", size=9, sha256="0" * 64)
+    db.session.add(attachment)
     db.session.commit()
     token = account.tokens[0]
     role = account.roles[0]
@@ -186,6 +231,9 @@ def _side(province, branch, tag: str) -> dict:
         "person_eligibility": {"code": person.code, "year": 2021, "award": "LDTT"},
         "unit_eligibility": {"code": branch.code, "year": 2021, "award": "TTLDTT"},
         "unit_year": {"code": branch.code, "year": 2021},
+        "nomination": {"nomination_id": nomination.id},
+        "batch": {"batch_id": batch.id},
+        "attachment": {"nomination_id": nomination.id, "attachment_id": attachment.id},
         "unit_metrics": {"code": branch.code, "year": 2021},
         "person_metrics": {"code": person.code, "year": 2021},
         "cluster_metrics": {"code": branch_cluster.code, "year": 2021},
@@ -193,7 +241,8 @@ def _side(province, branch, tag: str) -> dict:
 
 
 @pytest.fixture()
-def world(db):
+def world(db, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
     root = make_unit("ROOT", kind=UnitKind.GENERAL_DEPARTMENT, legal_personality=True)
     dt = make_unit("DTX", parent=root, kind=UnitKind.PROVINCIAL_DEPARTMENT, legal_personality=True)
     th = make_unit("THX", parent=root, kind=UnitKind.PROVINCIAL_DEPARTMENT, legal_personality=True)
@@ -248,7 +297,9 @@ def test_every_route_for_every_role(app, client, world, login, role):
                 url = _url(app, rule.endpoint, params)
                 response = client.open(url, method=method, data={})
                 status = response.status_code
-                if inside and _allowed(who, role):
+                if access.api and method != "GET":
+                    ok = status == 401  # the API takes writes with a bearer token only, never a session alone
+                elif inside and _allowed(who, role):
                     ok = status not in (401, 403, 404) and status < 500
                 elif inside:
                     ok = status == 403
