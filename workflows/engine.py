@@ -289,7 +289,12 @@ def fire(record: Any, trigger: str, *, actor: Any, comment: str | None = None, e
         _storage.save(record, record_out)
     except BaseException:
         # Nothing was stored, so nothing changed: put the state back (the caller's transaction rolls back too).
-        record.state = previous
+        # A storage may do that itself (``restore``): a database session whose flush failed must not be touched.
+        restore = getattr(_storage, "restore", None)
+        if restore is not None:
+            restore(record, previous)
+        else:
+            record.state = previous
         raise
     on_transition.send(record, record_out)
     return record_out

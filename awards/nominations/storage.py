@@ -31,6 +31,13 @@ class SqlAlchemyStorage:
         session.flush()
 
 
+    def restore(self, record, previous_state) -> None:
+        """Undo a refused change: on a live transaction put the state back; after a failed flush (a concurrent
+        writer won) leave the record alone — the rollback that follows reloads it from the database."""
+        if db.session.is_active:
+            record.state = previous_state
+
+
 def install() -> None:
     """Make every ``engine.fire`` write its audit row into the database session (called by create_app)."""
     from awards.nominations.guards import register_guards

@@ -68,10 +68,9 @@ def test_two_secretaries_at_once_exactly_one_wins(pg):
                 outcomes[name] = "won"
             except Exception as exc:  # noqa: BLE001  (recorded: the assertion below names what the loser got)
                 with warnings.catch_warnings():
-                    # engine.fire puts the old state back after the failed flush, on the already failed
-                    # transaction; SQLAlchemy warns that this change is discarded at rollback (harmless).
-                    warnings.filterwarnings("ignore", "Session's state has been changed on a non-active",
-                                            SAWarning)
+                    # The storage leaves a record alone after a failed flush (SqlAlchemyStorage.restore), so the
+                    # rollback must not warn that a change on the failed transaction is discarded.
+                    warnings.simplefilter("error", SAWarning)
                     db.session.rollback()
                 outcomes[name] = f"{type(exc).__name__}: {exc}"[:300]
             finally:
