@@ -17,6 +17,7 @@ from awards.core.formatting import number
 from awards.extensions import db
 from awards.initiatives import demo as initiatives_demo
 from awards.metrics import demo as metrics_demo
+from awards.nominations import demo as nominations_demo
 from awards.org import demo
 from awards.org import operations as ops
 from awards.org.labels import ROLE_LABELS, label
@@ -62,6 +63,7 @@ def seed_demo_command(if_empty: bool) -> None:
         plan, counts = demo.seed_demo()
         counts |= metrics_demo.seed_metrics(plan)
         counts |= initiatives_demo.seed_initiatives(plan)
+        counts |= nominations_demo.seed_nominations()
         db.session.commit()
     except AwardsError as exc:
         _fail(f"Không nạp được dữ liệu demo: {exc.message}")
