@@ -71,7 +71,10 @@ def seed_demo_command(if_empty: bool) -> None:
     click.echo(f"Đã nạp dữ liệu demo trong {number(elapsed, 2)} giây: {counts['units']} đơn vị, "
                f"{counts['people']} người, {counts['ratings']} kết quả xếp loại, {counts['disciplines']} kỷ luật, "
                f"{counts['clusters']} cụm thi đua, {counts['metric_reports']} báo cáo số liệu thi hành án, "
-               f"{counts['metric_targets']} chỉ tiêu, {counts['users']} tài khoản (mật khẩu: {demo.DEMO_PASSWORD}).")
+               f"{counts['metric_targets']} chỉ tiêu, {counts['initiatives']} sáng kiến, "
+               f"{counts['award_holdings']} khen thưởng đã có, {counts['nominations']} hồ sơ đề nghị trong "
+               f"{counts['nomination_batches']} tờ trình, {counts['users']} tài khoản "
+               f"(mật khẩu: {demo.DEMO_PASSWORD}).")
 
 
 # --- users -------------------------------------------------------------------------------------------
