@@ -516,3 +516,4 @@ def batch_submit(batch_id: int):
         return _batch_page(_visible_batch(batch_id), error=error, status=failure.status)
     flash(_("Đã gửi tờ trình và %(n)s hồ sơ.", n=len(batch.nominations)), "success")
     return redirect(url_for("nominations.batch", batch_id=batch.id))
+from awards.nominations import notifications  # noqa: E402,F401

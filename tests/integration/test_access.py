@@ -157,6 +157,7 @@ ACCESS: dict[str, Access] = {
     "nominations.batch": Access(get=ANY, params="batch"),
     "nominations.batch_add": Access(post=PROPOSER, params="batch"),
     "nominations.batch_submit": Access(post=PROPOSER, params="batch"),
+    "nominations.notifications": Access(get=ANY),
 }
 
 
