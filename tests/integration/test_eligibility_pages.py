@@ -156,3 +156,19 @@ def test_an_exceeded_quota_is_red(client, login, org, branch):
     assert 'data-award="CSTDCS" data-used="2" data-limit="1"' in quotas
     assert 'class="progress-bar bg-danger" data-percent="100"' in quotas
     assert 'id="suggestions"' in html
+
+
+def test_a_proposer_goes_from_a_suggestion_to_the_filled_in_nomination_form(client, login, org, branch):
+    login(org.proposer)
+    page = client.get(f"/units/{org.dt_a.code}/eligibility?year={YEAR}").get_data(as_text=True)
+    listed = page.split('id="suggestions"')[1]
+    first = service.suggestions(org.dt_a, YEAR)[0]
+    link = (f'/nominations/new?nominee_type={first.subject_type}&amp;nominee_code={first.subject_code}'
+            f'&amp;award={first.award}&amp;year={YEAR}')
+    assert link in listed
+    form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'value="{first.subject_code}"' in form
+    client.post("/logout")
+    login(org.hr)  # not a proposer: no such button
+    assert "/nominations/new?" not in client.get(f"/units/{org.dt_a.code}/eligibility?year={YEAR}").get_data(
+        as_text=True)
