@@ -38,6 +38,7 @@ from awards.catalogue.models import Award, AwardHolding  # noqa: E402
 from awards.config import Config  # noqa: E402
 from awards.eligibility import loader  # noqa: E402
 from awards.eligibility.engine import applicable_awards  # noqa: E402
+from awards.core.gc import collector_paused  # noqa: E402
 from awards.eligibility.service import run_all  # noqa: E402
 from awards.extensions import db  # noqa: E402
 from awards.initiatives.models import Initiative, InitiativeAuthor, InitiativeUse  # noqa: E402
@@ -125,7 +126,7 @@ def run_batch(limit: int) -> tuple[float, float, int, Counter]:
         loaded = time.perf_counter() - started
         awards = applicable_awards("person")
         verdicts: Counter = Counter()
-        with loader.collector_paused():  # as service.subtree_reports and suggestions do
+        with collector_paused():  # as service.subtree_reports and suggestions do
             for facts in batch.people.values():
                 for report in run_all(batch, facts, awards):
                     verdicts[report.verdict] += 1

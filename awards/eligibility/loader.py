@@ -10,10 +10,8 @@ Only plain columns are read (no ORM entities): building 10,000 people's facts mu
 """
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -25,6 +23,7 @@ from awards.core.formatting import name_sort_key, vietnamese_sort_key
 from awards.catalogue.models import Award, AwardHolding, LegalBasis, Parameter
 from awards.eligibility.facts import DisciplineFact, InitiativeFact, MetricFact, PersonFacts, UnitFacts
 from awards.eligibility.parameters import DatedValue, Parameters
+from awards.core.gc import collector_paused
 from awards.extensions import db
 from awards.initiatives.models import Initiative, InitiativeAuthor, InitiativeUse
 from awards.metrics.compute import Counts
@@ -123,22 +122,6 @@ class Batch:
     def _is_this(self, code: str, facts, award: str) -> bool:
         use = self.uses.get(code)
         return use is not None and (use.award, use.year, use.subject_code) == (award, self.year, facts.code)
-
-
-@contextmanager
-def collector_paused():
-    """Pause the cyclic garbage collector while tens of thousands of rows become facts (or facts reports).
-
-    Facts and reports are plain acyclic values, yet every few hundred allocations the collector would walk
-    the whole heap again: measured on 10,000 people (bench/eligibility.py), that tripled the loading time.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load(year: int, *, person_ids: Ids = (), unit_ids: Ids = (), params: Parameters | None = None) -> Batch:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from awards.core.errors import ValidationFailed
+from awards.core.gc import collector_paused
 from awards.eligibility import loader
 from awards.eligibility.engine import Report, applicable_awards, evaluate, evaluate_many
 from awards.eligibility.quotas import Quota
@@ -82,7 +83,7 @@ def subtree_reports(unit: Unit, year: int, award: str | None = None) -> list[tup
     """
     subtree = loader.load_subtree(unit, year)
     reports = []
-    with loader.collector_paused():  # thousands of plain reports: see collector_paused
+    with collector_paused():  # thousands of plain reports: see collector_paused
         for subject_type, subjects in ((PERSON, subtree.people), (UNIT, subtree.units)):
             awards = applicable_awards(subject_type)
             if award is not None:

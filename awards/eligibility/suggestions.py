@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from awards.catalogue.models import Award
+from awards.core.gc import collector_paused
 from awards.eligibility import loader
 from awards.eligibility.engine import Report, applicable_awards
 from awards.extensions import db
@@ -35,7 +36,7 @@ def suggestions(unit: Unit, year: int, *, reports_of: Callable[..., list[Report]
     subtree = loader.load_subtree(unit, year)
     rank = dict(db.session.execute(select(Award.code, Award.rank)).all())
     found: list[tuple[tuple, Suggestion]] = []
-    with loader.collector_paused():  # thousands of plain reports: see collector_paused
+    with collector_paused():  # thousands of plain reports: see collector_paused
         _collect(subtree, year, rank, reports_of, found)
     return [s for _key, s in sorted(found, key=lambda item: item[0])]
 
