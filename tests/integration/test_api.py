@@ -11,80 +11,20 @@ from datetime import date, timedelta
 
 import pytest
 from flask_login import current_user
-from openapi_schema_validator import OAS30Validator, oas30_format_checker
-from openapi_schema_validator import validate as validate_schema
 from openapi_spec_validator import validate as validate_spec
-from sqlalchemy import event
 
 from awards import create_app
 from awards.api import register_api_blueprint
 from awards.api.auth import ApiBlueprint, authenticate
 from awards.extensions import db as _db
 from awards.org.models import ApiToken, Gender, RatingLevel
-from awards.org.operations import assign, issue_api_token, rename_unit, set_rating
+from awards.org.operations import assign, rename_unit, set_rating
 from tests.conftest import SuiteConfig
+from tests.api_checks import NOT_FOUND_BODY, assert_matches_spec, count_statements, deref, token_for
 from tests.factories import PASSWORD, make_person, make_unit
 
 API = "/api/v1"
 FOUR_PATHS = {f"{API}/units", f"{API}/units/{{code}}", f"{API}/people", f"{API}/people/{{code}}"}
-
-
-# --- fixtures and the validating caller -------------------------------------------------------------------
-
-@pytest.fixture()
-def spec(client):
-    response = client.get(f"{API}/openapi.json")
-    assert response.status_code == 200
-    return response.get_json()
-
-
-def _operation_path(spec: dict, path: str) -> str | None:
-    for template in spec["paths"]:
-        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
-        if re.match(pattern, path):
-            return template
-    return None
-
-
-def _deref(spec: dict, obj: dict) -> dict:
-    while "$ref" in obj:
-        node = spec
-        for part in obj["$ref"].lstrip("#/").split("/"):
-            node = node[part]
-        obj = node
-    return obj
-
-
-def assert_matches_spec(spec: dict, method: str, path: str, response) -> None:
-    """The JSON body matches the schema the document gives for this operation and status."""
-    assert response.is_json, (response.status_code, response.get_data(as_text=True)[:300])
-    template = _operation_path(spec, path.split("?")[0])
-    operation = spec["paths"].get(template, {}).get(method.lower()) if template else None
-    if operation is None:
-        # Unknown path or method: the document's default error response applies.
-        described = _deref(spec, {"$ref": "#/components/responses/DEFAULT_ERROR"})
-    else:
-        responses = operation["responses"]
-        described = _deref(spec, responses.get(str(response.status_code)) or responses["default"])
-    schema = described["content"]["application/json"]["schema"]
-    # "#/components/…" references resolve inside the mapping validated against.
-    validate_schema(response.get_json(), {**schema, "components": spec["components"]}, cls=OAS30Validator,
-                    format_checker=oas30_format_checker)
-
-
-@pytest.fixture()
-def call(client, spec):
-    """``call(path, token=…, method=…)``: the response, after checking its body against the document."""
-
-    def _call(path: str, *, token: str | None = None, method: str = "GET", **kwargs):
-        headers = dict(kwargs.pop("headers", {}))
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
-        response = client.open(path, method=method, headers=headers, **kwargs)
-        assert_matches_spec(spec, method, path, response)
-        return response
-
-    return _call
 
 
 @pytest.fixture()
@@ -97,15 +37,11 @@ def staff(org):
     return {"a": a, "b": b, "t": t}
 
 
-def token_for(user) -> str:
-    return issue_api_token(user)
-
-
 def codes(items) -> list[str]:
     return [item["code"] for item in items]
 
 
-NOT_FOUND_BODY = {"code": "not_found", "message": "Không tìm thấy.", "status": 404}
+
 
 
 # --- the OpenAPI document ---------------------------------------------------------------------------------
@@ -125,7 +61,7 @@ def test_openapi_document_is_public_valid_and_describes_every_endpoint(spec):
         assert {"200", "401", "default"} <= set(responses), path
         assert "schema" in responses["200"]["content"]["application/json"]
         for status in ("401", "default"):
-            schema = _deref(spec, responses[status])["content"]["application/json"]["schema"]
+            schema = deref(spec, responses[status])["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/ApiError"}, (path, status)
     people = spec["paths"][f"{API}/people"]["get"]
     assert {p["name"] for p in people["parameters"]} == {"unit", "page", "per_page"}
@@ -429,22 +365,6 @@ def test_unknown_api_path_is_404_json(call, org):
 
 
 # --- statement counts: no N+1 -----------------------------------------------------------------------------
-
-@contextmanager
-def count_statements(db):
-    connection = db.engines[None]
-    seen: list[str] = []
-
-    def _count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            seen.append(statement)
-
-    event.listen(connection, "before_cursor_execute", _count)
-    try:
-        yield seen
-    finally:
-        event.remove(connection, "before_cursor_execute", _count)
-
 
 def _statements(call, db, path, token) -> int:
     db.session.expire_all()  # nothing pre-loaded by the test's own session

@@ -11,28 +11,12 @@ import pytest
 from awards.org import operations as ops
 from awards.org.models import RatingLevel
 from tests.factories import make_person
-from tests.integration.test_api import NOT_FOUND_BODY, assert_matches_spec, count_statements, token_for
+from tests.api_checks import NOT_FOUND_BODY, count_statements, token_for
 from tests.integration.test_eligibility_loader import hold, initiative
 
 API = "/api/v1"
 PATHS = {f"{API}/people/{{code}}/eligibility", f"{API}/units/{{code}}/eligibility",
          f"{API}/units/{{code}}/suggestions", f"{API}/units/{{code}}/quotas"}
-
-
-@pytest.fixture()
-def spec(client):
-    return client.get(f"{API}/openapi.json").get_json()
-
-
-@pytest.fixture()
-def call(client, spec):
-    def _call(path: str, *, token: str | None = None):
-        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-        response = client.get(path, headers=headers)
-        assert_matches_spec(spec, "GET", path, response)
-        return response
-
-    return _call
 
 
 @pytest.fixture()

@@ -13,7 +13,7 @@ from awards.metrics.models import MetricReport, MetricTarget
 from awards.org import operations as ops
 from awards.org.models import ClusterRole, Role
 from tests.factories import make_person, make_unit, make_user
-from tests.integration.test_api import NOT_FOUND_BODY, assert_matches_spec, count_statements, token_for
+from tests.api_checks import NOT_FOUND_BODY, assert_matches_spec, count_statements, token_for
 
 API = "/api/v1"
 METRIC_PATHS = {f"{API}/units/{{code}}/metrics", f"{API}/people/{{code}}/metrics",
@@ -45,24 +45,6 @@ def target(db, subject, case_pct: str, money_pct: str, *, year: int = 2021) -> M
     db.session.add(row)
     db.session.flush()
     return row
-
-
-# --- the validating caller (the same check as test_api.py) -----------------------------------------------
-
-@pytest.fixture()
-def spec(client):
-    return client.get(f"{API}/openapi.json").get_json()
-
-
-@pytest.fixture()
-def call(client, spec):
-    def _call(path: str, *, token: str | None = None):
-        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-        response = client.get(path, headers=headers)
-        assert_matches_spec(spec, "GET", path, response)
-        return response
-
-    return _call
 
 
 @pytest.fixture()

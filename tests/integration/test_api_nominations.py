@@ -16,7 +16,7 @@ from awards.nominations.models import Nomination
 from awards.org import operations as ops
 from awards.org.models import RatingLevel
 from tests.factories import make_person
-from tests.integration.test_api import NOT_FOUND_BODY, assert_matches_spec, token_for
+from tests.api_checks import NOT_FOUND_BODY, token_for
 from tests.integration.test_eligibility_loader import hold, initiative
 from workflows import engine
 
@@ -28,21 +28,9 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 @pytest.fixture()
-def spec(client):
-    return client.get(f"{API}/openapi.json").get_json()
-
-
-@pytest.fixture()
-def call(client, spec):
-    """``call(method, path, token, json=… / data=…)``: the response, after checking it against the document."""
-
-    def _call(method: str, path: str, token: str | None = None, **kwargs):
-        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-        response = client.open(path, method=method, headers=headers, **kwargs)
-        assert_matches_spec(spec, method, path, response)
-        return response
-
-    return _call
+def call(call):
+    """``call(method, path, token, json=… / data=…)``: the shared checking caller, method first."""
+    return lambda method, path, token=None, **kwargs: call(path, token=token, method=method, **kwargs)
 
 
 @pytest.fixture()

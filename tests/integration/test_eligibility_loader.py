@@ -16,7 +16,7 @@ from awards.metrics.models import MetricReport, MetricTarget
 from awards.org import operations as ops
 from awards.org.models import DisciplineLevel, RatingLevel
 from tests.factories import make_person
-from tests.integration.test_api import count_statements
+from tests.api_checks import count_statements
 
 
 def award_id(db, code: str) -> int:

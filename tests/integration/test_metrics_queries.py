@@ -10,7 +10,7 @@ from awards.metrics.compute import Counts
 from awards.org import operations as ops
 from awards.org.models import ClusterRole
 from tests.factories import make_person, make_unit
-from tests.integration.test_api import count_statements
+from tests.api_checks import count_statements
 from tests.integration.test_api_metrics import report, target
 
 D = Decimal
