@@ -21,7 +21,6 @@ import os
 import pstats
 import random
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import date
@@ -31,8 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("AWARDS_ENV", "development")
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, event, insert, select, text  # noqa: E402
+from sqlalchemy import event, insert, select, text  # noqa: E402
 
+from bench.throwaway import database_url  # noqa: E402
 from awards import create_app  # noqa: E402
 from awards.catalogue.models import Award, AwardHolding  # noqa: E402
 from awards.config import Config  # noqa: E402
@@ -163,26 +163,14 @@ def main() -> None:
     parser.add_argument("--postgresql", help="server URL, e.g. postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    if args.postgresql:
-        server = create_engine(f"{args.postgresql.rstrip('/')}/postgres", isolation_level="AUTOCOMMIT")
-        with server.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB}"))
-            conn.execute(text(f"CREATE DATABASE {BENCH_DB}"))
+    with database_url(args.postgresql, BENCH_DB) as url:
+        app = build(url, args.people)
         try:
-            app = build(f"{args.postgresql.rstrip('/')}/{BENCH_DB}", args.people)
             measure(app, args.people, args.profile)
+        finally:
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
-        finally:
-            with server.connect() as conn:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB}"))
-            server.dispose()
-    else:
-        with tempfile.TemporaryDirectory(prefix="awards-bench-") as folder:
-            app = build(f"sqlite:///{folder}/bench.db", args.people)
-            measure(app, args.people, args.profile)
-
 
 if __name__ == "__main__":
     main()

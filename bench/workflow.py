@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import date
@@ -27,8 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("AWARDS_ENV", "development")
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, event, func, insert, select, text  # noqa: E402
+from sqlalchemy import event, func, insert, select, text  # noqa: E402
 
+from bench.throwaway import database_url  # noqa: E402
 from awards import create_app  # noqa: E402
 from awards.catalogue.models import Award  # noqa: E402
 from awards.config import Config  # noqa: E402
@@ -102,26 +102,14 @@ def main() -> None:
     parser.add_argument("--trigger", default="start_review")
     parser.add_argument("--postgresql", help="server URL, e.g. postgresql://postgres@127.0.0.1:5432")
     args = parser.parse_args()
-    if args.postgresql:
-        server = create_engine(f"{args.postgresql.rstrip('/')}/postgres", isolation_level="AUTOCOMMIT")
-        with server.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB}"))
-            conn.execute(text(f"CREATE DATABASE {BENCH_DB}"))
+    with database_url(args.postgresql, BENCH_DB) as url:
+        app = build(url, args.nominations)
         try:
-            app = build(f"{args.postgresql.rstrip('/')}/{BENCH_DB}", args.nominations)
             measure(app, args.trigger)
+        finally:
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
-        finally:
-            with server.connect() as conn:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB}"))
-            server.dispose()
-    else:
-        with tempfile.TemporaryDirectory(prefix="awards-bench-") as folder:
-            app = build(f"sqlite:///{folder}/bench.db", args.nominations)
-            measure(app, args.trigger)
-
 
 if __name__ == "__main__":
     main()
