@@ -54,6 +54,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 def _register_models() -> None:
     # Import every model module so Alembic and the mapper registry see all tables.
     import awards.catalogue.models  # noqa: F401
+    import awards.councils.models  # noqa: F401
     import awards.imports.models  # noqa: F401
     import awards.initiatives.models  # noqa: F401
     import awards.metrics.models  # noqa: F401

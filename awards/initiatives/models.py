@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,6 +27,7 @@ class InitiativeScope(enum.StrEnum):
 
 class Initiative(Versioned, Timestamped, Base):
     __tablename__ = "initiative"
+    workflow_name: ClassVar[str] = "initiative"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -35,8 +37,8 @@ class Initiative(Versioned, Timestamped, Base):
     scope: Mapped[InitiativeScope | None] = mapped_column(string_enum(InitiativeScope, "initiative_scope"))
     decision_no: Mapped[str] = mapped_column(String(80), default="")
     decision_date: Mapped[date | None] = mapped_column(Date)
-    # The initiative workflow (registered → under evaluation → recognised / not recognised) comes with the
-    # workflow engine; until then an initiative with a scope and a decision is a recognised one.
+    # Only workflows.engine.fire changes it once recorded (registered → under evaluation → recognised / not
+    # recognised, the last two applied by the initiative council); an imported initiative arrives recognised.
     state: Mapped[str] = mapped_column(String(30), default="recognised")
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"),
                                                         index=True)
@@ -47,6 +49,15 @@ class Initiative(Versioned, Timestamped, Base):
                                                            order_by="InitiativeAuthor.position")
     use: Mapped[InitiativeUse | None] = relationship(back_populates="initiative", cascade="all, delete-orphan",
                                                      uselist=False)
+
+    # The units Actor.roles_for reads: the unit registers it, its secretariat (or one above) evaluates it.
+    @property
+    def proposing_unit_id(self) -> int:
+        return self.unit_id
+
+    @property
+    def deciding_unit_id(self) -> int:
+        return self.unit_id
 
 
 class InitiativeAuthor(Base):

@@ -1,0 +1,1 @@
+"""Councils: sessions, quorum, secret ballots, rounds, quota ranking, minutes and the tally."""
