@@ -54,6 +54,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 def _register_models() -> None:
     # Import every model module so Alembic and the mapper registry see all tables.
     import awards.catalogue.models  # noqa: F401
+    import awards.clusters.models  # noqa: F401
     import awards.councils.models  # noqa: F401
     import awards.imports.models  # noqa: F401
     import awards.initiatives.models  # noqa: F401
@@ -74,6 +75,8 @@ def _register_blueprints(app: Flask) -> None:
     from awards.api import register_api
     from awards.auth.views import bp as auth_bp
     from awards.catalogue.views import bp as catalogue_bp
+    from awards.clusters.views import bp as clusters_bp
+    from awards.councils.views import bp as councils_bp
     from awards.eligibility.views import bp as eligibility_bp
     from awards.imports.views import bp as imports_bp
     from awards.initiatives.views import bp as initiatives_bp
@@ -82,7 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from awards.org.views import bp as org_bp
 
     for bp in (auth_bp, org_bp, admin_bp, imports_bp, metrics_bp, initiatives_bp, catalogue_bp, eligibility_bp,
-               nominations_bp):
+               nominations_bp, councils_bp, clusters_bp):
         app.register_blueprint(bp)
     register_api(app)
 

@@ -6,6 +6,7 @@ PDFs and stores them with their SHA-256 in the session's transaction, at close.
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from awards.councils.models import AgendaItem, CouncilKind, CouncilSession, MemberRole, StoredDocument
 from awards.councils.voting import Threshold, share_text
@@ -13,6 +14,7 @@ from awards.extensions import db
 
 ROLE_VI = {MemberRole.CHAIR: "Chủ tịch Hội đồng", MemberRole.VICE_CHAIR: "Phó Chủ tịch Hội đồng",
            MemberRole.SECRETARY: "Thư ký Hội đồng", MemberRole.MEMBER: "Ủy viên"}
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # the minutes print the local time of the meeting
 COUNCIL_VI = {CouncilKind.AWARDS: "Hội đồng Thi đua - Khen thưởng", CouncilKind.INITIATIVES: "Hội đồng sáng kiến",
               CouncilKind.CLUSTER: "Cụm thi đua"}
 
@@ -76,8 +78,8 @@ def minutes_context(session: CouncilSession) -> dict[str, Any]:
                     if session.council.kind == CouncilKind.INITIATIVES
                     else f"Họp xét thi đua, khen thưởng năm {session.council.year}"),
         "year": session.council.year,
-        "started_at": session.opened_at.strftime("%H giờ %M") if session.opened_at else "",
-        "ended_at": session.closed_at.strftime("%H giờ %M") if session.closed_at else "",
+        "started_at": _clock(session.opened_at),
+        "ended_at": _clock(session.closed_at),
         "location": session.place,
         "secret_ballot": any(i.secret for i in session.items),
         "members": [_person(m) for m in members],
@@ -97,6 +99,16 @@ def minutes_context(session: CouncilSession) -> dict[str, Any]:
         "tie_breaks": [{"note": f"{_subject(i, session.held_on)['nominee']}: {i.note}"}
                        for i in session.items if i.note and i.passed],
     }
+
+
+def _clock(moment) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they are stored in UTC
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VIETNAM).strftime("%H giờ %M")
 
 
 def _written_marks(session: CouncilSession):

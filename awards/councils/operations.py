@@ -166,10 +166,18 @@ def create_session(*, actor: User, council: Council, held_on: date, place: str =
     items: list[AgendaItem] = []
     errors: list[str] = []
     nominations = {n.id: n for n in db.session.scalars(select(Nomination).where(Nomination.id.in_(nomination_ids)))}
+    # A dossier is on one agenda at a time: a second session could otherwise vote on it twice.
+    busy = set(db.session.scalars(select(AgendaItem.nomination_id).join(CouncilSession).where(
+        AgendaItem.nomination_id.in_(nomination_ids), CouncilSession.state != SessionState.CLOSED)))
     for nid in nomination_ids:
         n = nominations.get(nid)
-        if n is None or n.state != "in_council" or _council_unit(council) != n.deciding_unit_id:
+        # A cluster council votes before the deciding council (DOMAIN.md §7): see _on_cluster_ballot.
+        cluster_ballot = council.kind == CouncilKind.CLUSTER and n is not None and _on_cluster_ballot(council, n)
+        waiting_here = n is not None and n.state == "in_council" and _council_unit(council) == n.deciding_unit_id
+        if not (cluster_ballot or waiting_here):
             errors.append(_("Hồ sơ %(id)s không ở trạng thái chờ Hội đồng của đơn vị này.", id=nid))
+        elif nid in busy:
+            errors.append(_("Hồ sơ %(id)s đã có trong chương trình một phiên họp khác chưa bế mạc.", id=nid))
         elif council.kind == CouncilKind.CLUSTER and n.award.code != "CO_BO":
             errors.append(_("Cụm thi đua chỉ bỏ phiếu suy tôn Cờ thi đua (hồ sơ %(id)s).", id=nid))
         else:
@@ -196,6 +204,22 @@ def create_session(*, actor: User, council: Council, held_on: date, place: str =
     db.session.add(session)
     db.session.flush()
     return session
+
+
+# Cluster ballot (DOMAIN.md §7): a cluster council votes (≥ 80 %, the CO_BO threshold) on the CO_BO nomination of
+# one of that year's member units while it is still on its way to the deciding council; the close records the
+# tally and fires nothing (_apply_outcome), and awards.clusters.queries.cluster_vote shows it on the nomination.
+CLUSTER_BALLOT_STATES = ("submitted", "in_review", "posted", "in_council")
+
+
+def _on_cluster_ballot(council: Council, nomination: Nomination) -> bool:
+    from awards.org.models import ClusterMember
+
+    return (nomination.award.code == "CO_BO" and nomination.state in CLUSTER_BALLOT_STATES
+            and nomination.unit_id is not None and council.cluster_id is not None
+            and db.session.scalar(select(ClusterMember.id).where(
+                ClusterMember.cluster_id == council.cluster_id, ClusterMember.year == council.year,
+                ClusterMember.unit_id == nomination.unit_id)) is not None)
 
 
 def _council_unit(council: Council) -> int:
@@ -257,7 +281,9 @@ def _parameter(key: str, on: date, default: Any) -> Any:
     return load_parameters().get(key, on, default)
 
 
-def open_session(*, actor: User, session: CouncilSession, version: int | None = None) -> None:
+def open_session(*, actor: User, session: CouncilSession, version: int | None = None,
+                 at: datetime | None = None) -> None:
+    """``at``: when the meeting opened, if the secretariat records it afterwards (default: now)."""
     _check_version(session, version)
     _require_secretary(actor, session.council)
     _require_state(session, SessionState.PLANNED)
@@ -270,7 +296,7 @@ def open_session(*, actor: User, session: CouncilSession, version: int | None = 
                         present=present, members=members, required=required))
     session.member_count, session.present_count = members, present
     session.state = SessionState.OPEN
-    session.opened_at = datetime.now(UTC)
+    session.opened_at = at or datetime.now(UTC)
     session.rounds.append(VotingRound(number=1, state=RoundState.OPEN, item_ids=[i.id for i in session.items]))
     db.session.flush()
 
@@ -282,7 +308,8 @@ def current_round(session: CouncilSession) -> VotingRound | None:
 def _round_for_vote(session: CouncilSession, number: int) -> VotingRound:
     """The round, locked for share: a close of the round (FOR UPDATE) waits for ballots already being cast."""
     found = db.session.scalar(select(VotingRound).where(
-        VotingRound.session_id == session.id, VotingRound.number == int(number)).with_for_update(read=True))
+        VotingRound.session_id == session.id, VotingRound.number == int(number))
+        .with_for_update(read=True).execution_options(populate_existing=True))
     if found is None or found.state != RoundState.OPEN or session.state != SessionState.OPEN:
         raise RoundClosed()
     return found
@@ -515,8 +542,12 @@ def tally(session: CouncilSession) -> dict[str, dict[str, Any]]:
     return out
 
 
-def close_session(*, actor: User, session: CouncilSession, version: int | None = None) -> dict[str, dict]:
-    """Apply every outcome through the workflow engine (system actor, tally as evidence) and store the documents."""
+def close_session(*, actor: User, session: CouncilSession, version: int | None = None,
+                  at: datetime | None = None) -> dict[str, dict]:
+    """Apply every outcome through the workflow engine (system actor, tally as evidence) and store the documents.
+
+    ``at``: when the meeting ended, if recorded afterwards (default: now); the minutes print it.
+    """
     _check_version(session, version)
     _require_secretary(actor, session.council)
     _require_state(session, SessionState.OPEN)
@@ -532,7 +563,7 @@ def close_session(*, actor: User, session: CouncilSession, version: int | None =
         _apply_outcome(session, item, evidence)
     session.result = result
     session.state = SessionState.CLOSED
-    session.closed_at = datetime.now(UTC)
+    session.closed_at = at or datetime.now(UTC)
     db.session.flush()
     from awards.councils.documents import store_documents
 

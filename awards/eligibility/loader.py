@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 
 from awards.core.formatting import name_sort_key, vietnamese_sort_key
 from awards.catalogue.models import Award, AwardHolding, LegalBasis, Parameter
+from awards.clusters.queries import cluster_ranks
 from awards.eligibility.facts import DisciplineFact, InitiativeFact, MetricFact, PersonFacts, UnitFacts
 from awards.eligibility.parameters import DatedValue, Parameters
 from awards.core.gc import collector_paused
@@ -248,6 +249,7 @@ def _load_units(batch: Batch, ids: Ids, years: list[int], bounds, memberships) -
     awards = _holdings(AwardHolding.unit_id, ids, first, last)
     initiatives = _initiatives(batch, Initiative.unit_id, ids, first, last, author=False)
     metrics = _unit_metrics(ids, first, last)
+    cluster_ranks = _cluster_ranks(ids, first, last)
 
     members: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for unit_id, person_id, valid_from, valid_to in memberships:
@@ -265,9 +267,14 @@ def _load_units(batch: Batch, ids: Ids, years: list[int], bounds, memberships) -
             ratings=ratings.get(unit_id, {}), awards=awards.get(unit_id, {}),
             members={y: tuple(batch.people[p] for p in people if p in batch.people) for y, people in by_year.items()},
             metrics=metrics.get(unit_id, {}),
-            # No cluster scoring yet (DOMAIN.md §7): the rank is unknown, and the rules say so.
-            cluster_rank={},
+            # Only years whose cluster ranking is complete (every member's card reviewed); otherwise unknown.
+            cluster_rank=cluster_ranks.get(unit_id, {}),
             initiatives=tuple(initiatives.get(unit_id, ())))
+
+
+def _cluster_ranks(ids: Ids, first: int, last: int) -> dict[int, dict[int, int]]:
+    """Ranks from the reviewed cluster scorecards (DOMAIN.md §7), one statement for all units."""
+    return cluster_ranks(ids if isinstance(ids, Select) else list(ids), first, last)
 
 
 def _name_on(names: list[tuple[date, date | None, str]], on: date, default: str) -> str:

@@ -27,6 +27,7 @@ from awards.org.demo import DemoPlan, PersonPlan
 from awards.org.models import EmulationYear, Person, RatingLevel, SubjectType, Unit, UnitKind
 
 YEARS = (2019, 2020, 2021)
+LAPVO_CANDIDATE = "DT-0133"
 GOOD = RatingLevel.HTTNV.rank
 ISSUERS = {"DT": "Cục trưởng Cục Thi hành án dân sự tỉnh Đồng Tháp",
            "TH": "Cục trưởng Cục Thi hành án dân sự tỉnh Thanh Hóa"}
@@ -185,6 +186,9 @@ def build_initiatives_plan(org: DemoPlan) -> InitiativesPlan:
             if co_author and co_author[0] in (main, star):
                 co_author = ()
             initiative((main, *co_author), year, used=i < used)
+    # An unused 2021 initiative in the demo proposer's branch: a CSTDCS candidate the proposer may nominate
+    # (the demo council's open session votes on it, awards/councils/demo.py).
+    initiative((next(p for p in dt_staff if p.code == LAPVO_CANDIDATE),), 2021, used=False)
 
     holdings += _branch_holdings(org, ratings, ldtt_holders, decision)
     return InitiativesPlan(tuple(initiatives), tuple(holdings), star.code)

@@ -20,6 +20,12 @@ from awards.nominations.models import Nomination
 from awards.org.models import Person, Unit, User
 from workflows.engine import SYSTEM
 
+
+def hold_council_session(outcomes: dict[Nomination, bool]) -> None:
+    from awards.councils.demo import hold_2021_session
+
+    hold_2021_session(outcomes)
+
 YEAR = 2021
 UNIT = "DT-LAPVO"
 # The smallest well-formed PDF a viewer opens: enough for the content check and for downloading.
@@ -32,7 +38,10 @@ BATCH_2 = "Tờ trình đề nghị khen thưởng năm 2021 (đợt 2)"
 BATCH_3 = "Tờ trình đề nghị khen thưởng năm 2021 (bổ sung)"
 REVIEW = ("start_review", "secretary", None, {})
 SCHEDULE = ("schedule", "secretary", None, {})
-PASS = ("council_pass", "system", None, {})
+# The council's outcomes are not fired here: every nomination that reaches one is voted on in the 2021 council
+# session (awards/councils/demo.py), whose close applies it through the engine as the system actor.
+PASS = ("council", True, None, {})
+FAIL = ("council", False, None, {})
 DECIDE = ("decide", "hr", None, {"decision_no": "25/QĐ-CTHADS", "decision_date": "2022-01-25"})
 PLANS: tuple[tuple[str, str, str | None, tuple], ...] = (
     # (person, award, batch title or None for a single submit, steps after submit)
@@ -44,7 +53,7 @@ PLANS: tuple[tuple[str, str, str | None, tuple], ...] = (
                                            {"start": "2021-12-13", "working_days": 10}),
                                   ("close_posting", "secretary", None, {}))),
     ("DT-0133", "LDTT", BATCH_1, (REVIEW, SCHEDULE, PASS)),
-    ("DT-0134", "LDTT", BATCH_1, (REVIEW, SCHEDULE, ("council_fail", "system", None, {}))),
+    ("DT-0134", "LDTT", BATCH_1, (REVIEW, SCHEDULE, FAIL)),
     ("DT-0135", "LDTT", BATCH_1, (REVIEW, SCHEDULE, PASS, ("approve", "approver", None, {}))),
     ("DT-0136", "LDTT", BATCH_1, (REVIEW, SCHEDULE, PASS, ("approve", "approver", None, {}), DECIDE)),
     ("DT-0137", "LDTT", BATCH_1, (REVIEW, SCHEDULE, PASS, ("approve", "approver", None, {}), DECIDE,
@@ -57,6 +66,8 @@ PLANS: tuple[tuple[str, str, str | None, tuple], ...] = (
                                          {}))),
     ("DT-0131", "BK_BO", None, (REVIEW, SCHEDULE, PASS,
                                 ("refer", "approver", "Trình Tổng cục đề nghị Bộ trưởng tặng Bằng khen", {}))),
+    # Passed by the council and waiting for the approver: a minister's award, so "Trình cấp trên" is the way on.
+    ("DT-0132", "BK_BO", None, (REVIEW, SCHEDULE, PASS)),
 )
 DRAFT = ("DT-0128", "LDTT", BATCH_3)
 # BK_BO's 2021 verdict is needs_information (two years of results are asked for): the proposer's note passes it.
@@ -99,15 +110,29 @@ def seed_nominations() -> dict[str, int]:
     draft(*DRAFT)
     for title in (BATCH_1, BATCH_2):
         ops.submit_batch(batches[title], actor=proposer)
-    for nomination, steps, batch in planned:
-        if batch is None:
-            ops.transition(nomination, "submit", actor=proposer, comment=NOTE)
+
+    def run(nomination: Nomination, steps) -> None:
+        nonlocal files
         for trigger, who, comment, data in steps:
             ops.transition(nomination, trigger, actor=actors[who], comment=comment, **data)
             if trigger in ("schedule", "close_posting"):
-                # The secretariat files the council's meeting minutes while the nomination is on its agenda.
+                # The secretariat files the unit's meeting minutes while the nomination is on its agenda.
                 ops.add_attachment(nomination, actor=users["secretary"], kind="minutes",
                                    filename=f"bien-ban-hop-hoi-dong-{nomination.id}.pdf", data=PDF)
                 files += 1
+
+    outcomes: dict[Nomination, bool] = {}
+    after_council = []
+    for nomination, steps, batch in planned:
+        if batch is None:
+            ops.transition(nomination, "submit", actor=proposer, comment=NOTE)
+        cut = next((i for i, step in enumerate(steps) if step[0] == "council"), len(steps))
+        run(nomination, steps[:cut])
+        if cut < len(steps):
+            outcomes[nomination] = steps[cut][1]
+            after_council.append((nomination, steps[cut + 1:]))
+    hold_council_session(outcomes)
+    for nomination, steps in after_council:
+        run(nomination, steps)
     states = Counter(db.session.scalars(select(Nomination.state)))
     return {"nominations": sum(states.values()), "nomination_batches": len(batches), "attachments": files}

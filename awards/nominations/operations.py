@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from awards.catalogue.models import Award, NomineeType
+from awards.catalogue.models import Authority, Award, AwardKind, NomineeType
 from awards.core.errors import AwardsError, PermissionDenied, StaleRecord, ValidationFailed
 from awards.extensions import db
 from awards.nominations import guards
@@ -22,7 +22,7 @@ from awards.nominations.actors import UserActor, actor_for
 from awards.nominations.attachments import add_attachment  # noqa: F401  (part of this module's interface)
 from awards.nominations.calendar import add_working_days
 from awards.nominations.models import Batch, Holiday, Nomination
-from awards.org.models import Person, Role, Unit, User
+from awards.org.models import Person, Role, Unit, UnitKind, User
 from awards.org.permissions import visible_unit_ids
 from workflows import engine
 from workflows.engine import Refused, TransitionRecord
@@ -89,12 +89,17 @@ def _legal_unit_at_or_above(unit: Unit | None) -> Unit | None:
 
 
 def deciding_unit_for(proposing_unit: Unit, award: Award | None = None) -> Unit:
-    """The nearest unit at or above the proposing unit with legal personality.
+    """The unit whose secretariat checks the nomination and whose council votes on it.
 
-    A head-of-unit award is granted there; a minister's or prime minister's award is decided there too (its
-    council votes) and then referred upward (``refer``), so both rules name the same unit.
+    A Chi cục has legal personality and grants its own Giấy khen; emulation titles (LĐTT, CSTĐCS, TTLĐTT …) and
+    every award of a higher authority go before the provincial Cục's council (DOMAIN.md §4: "head of unit with
+    legal personality (Cục trưởng)"), which refers the higher ones upward (``refer``). A tờ trình (``award`` None)
+    is addressed to that council too.
     """
     unit = _legal_unit_at_or_above(proposing_unit)
+    if award is None or award.kind == AwardKind.TITLE or award.authority != Authority.HEAD_OF_UNIT:
+        while unit is not None and unit.kind == UnitKind.DISTRICT_BRANCH:
+            unit = _legal_unit_at_or_above(unit.parent)
     if unit is None:
         raise ValidationFailed(_("Không có đơn vị có tư cách pháp nhân nào ở cấp trên để xét đề nghị này."))
     return unit
@@ -236,6 +241,12 @@ def _decision_data(nomination: Nomination, data: dict) -> dict:
     return data
 
 
+def _submit_note(nomination: Nomination) -> str:
+    """The comment the nomination was last submitted with: the note that let a needs-information verdict through,
+    which the level above needs as much (without it the referral's own submit is refused)."""
+    return next((log.comment for log in reversed(nomination.history) if log.trigger == "submit" and log.comment), "")
+
+
 def _create_referral(original: Nomination, who, comment: str | None) -> Nomination | None:
     """The linked nomination at the parent level, submitted there by the referring approver.
 
@@ -250,7 +261,8 @@ def _create_referral(original: Nomination, who, comment: str | None) -> Nominati
         return None
     referral = Nomination(person=original.person, unit=original.unit, award=original.award, year=original.year,
                           proposing_unit=original.deciding_unit, deciding_unit=deciding,
-                          summary=original.summary, proposer_note=original.proposer_note, state="draft",
+                          summary=original.summary, proposer_note=original.proposer_note or _submit_note(original),
+                          state="draft",
                           referred_from=original, created_by_id=getattr(who, "id", None))
     db.session.add(referral)
     db.session.flush()

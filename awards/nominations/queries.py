@@ -39,9 +39,10 @@ def nominations_for(user: User, *, year: int | None = None, state: str | None = 
                     award: str | None = None, q: str | None = None, queue: str | None = None) -> Select:
     """The nominations ``user`` may see (proposing or deciding unit in their scope), filtered.
 
-    ``queue``: None (everything visible), "mine" (proposed by my units), "secretariat" (submitted, in review or
-    posted at units where I am secretary), "awaiting" (states where one of my roles has a trigger to fire:
-    an approximation of ``available_triggers`` in SQL, guards not run).
+    ``queue``: None (everything visible), "mine" (what my roles concern: proposed by my units for a proposer,
+    decided at my units for the secretariat, council, approver and HR, either for an admin), "secretariat"
+    (submitted, in review or posted at units where I am secretary), "awaiting" (states where one of my roles has
+    a trigger to fire: an approximation of ``available_triggers`` in SQL, guards not run).
     """
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
@@ -51,7 +52,13 @@ def nominations_for(user: User, *, year: int | None = None, state: str | None = 
         return stmt.where(false())
     stmt = stmt.where(or_(Nomination.proposing_unit_id.in_(visible), Nomination.deciding_unit_id.in_(visible)))
     if queue == "mine":
-        stmt = stmt.where(_in_scope(user, Role.PROPOSER))
+        # Not only the proposer's: HR and admins act on decided nominations (revoke), which no queue awaits,
+        # so without this they would find them in no list at all.
+        # A draft is the proposing unit's own until it is submitted (see the state's description).
+        held = {Role(ra.role) for ra in user.roles if Role(ra.role) in ROLE_UNITS}
+        sent = set(DEFINITION.state_names) - {"draft"}
+        stmt = stmt.where(or_(false(), *(_in_scope(user, role, None if role in (Role.PROPOSER, Role.ADMIN) else sent)
+                                         for role in sorted(held))))
     elif queue == "secretariat":
         stmt = stmt.where(_in_scope(user, Role.SECRETARY, SECRETARIAT_STATES))
     elif queue == "awaiting":

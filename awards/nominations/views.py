@@ -7,6 +7,7 @@ on the page the user acted from, with the status the API would give.
 """
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,8 +20,10 @@ from sqlalchemy import func, select
 
 from awards.catalogue.models import Award
 from awards.core.errors import AwardsError, NotFound, ValidationFailed
+from awards.documents import render_pdf
 from awards.extensions import db
 from awards.nominations import operations, queries
+from awards.nominations.documents import batch_context
 from awards.nominations.forms import (ATTACHMENT_KINDS, ActionForm, AttachmentForm, BatchAddForm, BatchForm,
                                       BulkForm, NominationForm, SummaryForm)
 from awards.nominations.actors import actor_for
@@ -329,6 +332,19 @@ def _snapshot_report(evidence: dict | None) -> dict | None:
     return evidence if "clauses" in evidence else None
 
 
+def _step_details(log) -> list[str]:
+    """The references a step recorded besides its comment (the decision's or the revoking decision's number)."""
+    data = (log.evidence or {}).get("data") or {}
+    details = []
+    if data.get("decision_no"):
+        when = data.get("decision_date")
+        number = f"{data['decision_no']} ({date.fromisoformat(when):%d/%m/%Y})" if when else data["decision_no"]
+        details.append(f"{_('Số quyết định khen thưởng')}: {number}")
+    if data.get("revoking_decision"):
+        details.append(f"{_('Số quyết định thu hồi')}: {data['revoking_decision']}")
+    return details
+
+
 def _detail_page(nomination: Nomination, *, attachment_form=None, action_form=None, error=None, status=200):
     from awards.eligibility.views import OUTCOMES, VERDICTS
 
@@ -340,7 +356,7 @@ def _detail_page(nomination: Nomination, *, attachment_form=None, action_form=No
     history = [{"actor": log.actor_label, "at": local_time(log.at), "label": trigger_label(log.trigger,
                                                                                          log.from_state),
                 "from": state_label(log.from_state), "to": state_label(log.to_state), "to_state": log.to_state,
-                "comment": log.comment} for log in nomination.history]
+                "comment": log.comment, "details": _step_details(log)} for log in nomination.history]
     return render_template("nominations/detail.html", n=nomination, actions=_actions(nomination),
                            action_form=action_form, error=error, report=report, snapshot=bool(snapshot),
                            verdict_labels=VERDICTS, outcome_labels=OUTCOMES, history=history,
@@ -485,6 +501,17 @@ def _batch_page(batch: Batch, *, error=None, status=200):
 @login_required
 def batch(batch_id: int):
     return _batch_page(_visible_batch(batch_id))
+
+
+@bp.route("/batches/<int:batch_id>/pdf")
+@login_required
+def batch_pdf(batch_id: int):
+    """The printable tờ trình (Decree 30 layout) for anyone who may see the batch; 404 outside scope."""
+    batch = _visible_batch(batch_id)
+    pdf = render_pdf("batch.html", batch_context(batch))
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="to-trinh-{batch.id}.pdf"'
+    return response
 
 
 @bp.route("/batches/<int:batch_id>/add", methods=["POST"])

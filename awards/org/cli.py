@@ -18,6 +18,8 @@ from awards.extensions import db
 from awards.initiatives import demo as initiatives_demo
 from awards.metrics import demo as metrics_demo
 from awards.nominations import demo as nominations_demo
+from awards.clusters import demo as clusters_demo
+from awards.councils import demo as councils_demo
 from awards.org import demo
 from awards.org import operations as ops
 from awards.org.labels import ROLE_LABELS, label
@@ -62,8 +64,10 @@ def seed_demo_command(if_empty: bool) -> None:
     try:
         plan, counts = demo.seed_demo()
         counts |= metrics_demo.seed_metrics(plan)
+        counts |= clusters_demo.seed_cluster_scoring()
         counts |= initiatives_demo.seed_initiatives(plan)
         counts |= nominations_demo.seed_nominations()
+        counts |= councils_demo.seed_councils()
         db.session.commit()
     except AwardsError as exc:
         _fail(f"Không nạp được dữ liệu demo: {exc.message}")
@@ -73,7 +77,8 @@ def seed_demo_command(if_empty: bool) -> None:
                f"{counts['clusters']} cụm thi đua, {counts['metric_reports']} báo cáo số liệu thi hành án, "
                f"{counts['metric_targets']} chỉ tiêu, {counts['initiatives']} sáng kiến, "
                f"{counts['award_holdings']} khen thưởng đã có, {counts['nominations']} hồ sơ đề nghị trong "
-               f"{counts['nomination_batches']} tờ trình, {counts['users']} tài khoản "
+               f"{counts['nomination_batches']} tờ trình, {counts['council_sessions']} phiên họp Hội đồng, "
+               f"{counts['users']} tài khoản "
                f"(mật khẩu: {demo.DEMO_PASSWORD}).")
 
 

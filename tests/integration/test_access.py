@@ -20,6 +20,8 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from awards.catalogue.models import Award
+from awards.councils.models import (AgendaItem, Council, CouncilMember, CouncilSession, MemberRole, SessionState,
+                                    StoredDocument)
 from awards.extensions import db
 from awards.initiatives.models import InitiativeScope
 from awards.initiatives.operations import save_initiative
@@ -37,6 +39,8 @@ NOBODY = frozenset()
 PROPOSER = frozenset({Role.PROPOSER})
 SECRETARY = frozenset({Role.SECRETARY})
 WORKFLOW = frozenset({Role.PROPOSER, Role.SECRETARY, Role.APPROVER, Role.HR, Role.ADMIN})
+COUNCIL_VIEW = frozenset({Role.SECRETARY, Role.APPROVER, Role.COUNCIL_MEMBER, Role.HR, Role.ADMIN})
+SECRETARIAT = frozenset({Role.SECRETARY, Role.ADMIN})
 PUBLIC = "public"
 
 
@@ -158,6 +162,52 @@ ACCESS: dict[str, Access] = {
     "nominations.batch_add": Access(post=PROPOSER, params="batch"),
     "nominations.batch_submit": Access(post=PROPOSER, params="batch"),
     "nominations.notifications": Access(get=ANY),
+    "nominations.batch_pdf": Access(get=ANY, params="batch"),
+    # council pages: council roles over the unit (and the people who sit on the council) see them; the
+    # secretariat (or an admin over the unit) runs sessions; the chair's actions are also the secretariat's
+    # (it records the chair's decision); only seated members vote — no World user is linked to a member.
+    # cluster scoring (who may do what in detail: tests/integration/test_cluster_scoring.py)
+    "clusters.year_page": Access(get=ANY, params="scoring_cluster"),
+    "clusters.template_new": Access(post=SECRETARIAT, params="scoring_cluster"),
+    "clusters.flag": Access(post=frozenset({Role.PROPOSER, Role.ADMIN}), params="scoring_cluster"),
+    "clusters.scorecard": Access(get=ANY, params="scoring_card"),
+    "clusters.scorecard_save": Access(post=frozenset({Role.PROPOSER, Role.SECRETARY, Role.ADMIN}),
+                                      params="scoring_card"),
+    "clusters.scorecard_review": Access(post=frozenset({Role.SECRETARY, Role.APPROVER, Role.ADMIN}),
+                                        params="scoring_card"),
+    "councils.index": Access(get=ANY),
+    "councils.new": Access(get=SECRETARIAT, post=SECRETARIAT),
+    "councils.detail": Access(get=COUNCIL_VIEW, params="council"),
+    "councils.session_new": Access(get=SECRETARIAT, post=SECRETARIAT, params="council"),
+    "councils.session": Access(get=COUNCIL_VIEW, params="council_session"),
+    "councils.attendance": Access(post=SECRETARIAT, params="council_session"),
+    "councils.quota": Access(post=SECRETARIAT, params="council_session"),
+    "councils.open_session": Access(post=SECRETARIAT, params="council_session"),
+    "councils.written_vote": Access(post=SECRETARIAT, params="council_session"),
+    "councils.hands": Access(post=SECRETARIAT, params="council_session"),
+    "councils.close_round": Access(post=SECRETARIAT, params="council_session"),
+    "councils.second_round": Access(post=SECRETARIAT, params="council_session"),
+    "councils.tie_break": Access(post=SECRETARIAT, params="council_session"),
+    "councils.close": Access(post=SECRETARIAT, params="council_session"),
+    "councils.document": Access(get=COUNCIL_VIEW, params="council_document"),
+    "councils.ballot": Access(get=NOBODY, post=NOBODY, params="council_session"),
+    # councils API: reads as the pages (council roles over the unit, or a seat); writes need a bearer token and the
+    # operations check the roles (tested in test_api_councils.py)
+    "api_councils.create_council": Access(post=ANY, api=True),
+    "api_councils.get_council": Access(get=COUNCIL_VIEW, params="council", api=True),
+    "api_councils.create_session": Access(post=ANY, params="council", api=True),
+    "api_councils.get_session": Access(get=COUNCIL_VIEW, params="council_session", api=True),
+    "api_councils.set_quota": Access(post=ANY, params="council_session", api=True),
+    "api_councils.record_attendance": Access(post=ANY, params="council_session", api=True),
+    "api_councils.open_session": Access(post=ANY, params="council_session", api=True),
+    "api_councils.cast_ballot": Access(post=ANY, params="council_session", api=True),
+    "api_councils.record_written_vote": Access(post=ANY, params="council_session", api=True),
+    "api_councils.record_hands": Access(post=ANY, params="council_session", api=True),
+    "api_councils.close_round": Access(post=ANY, params="council_session", api=True),
+    "api_councils.open_second_round": Access(post=ANY, params="council_session", api=True),
+    "api_councils.break_tie": Access(post=ANY, params="council_session", api=True),
+    "api_councils.close_session": Access(post=ANY, params="council_session", api=True),
+    "api_councils.session_document": Access(get=COUNCIL_VIEW, params="council_document", api=True),
 }
 
 
@@ -203,6 +253,11 @@ def _side(province, branch, tag: str) -> dict:
     for subject in ({"unit": branch}, {"person": person}):
         db.session.add(MetricReport(year=2021, month=6, **subject, cases_received=10, cases_enforceable=8,
                                     cases_completed=4, money_received=100, money_enforceable=80, money_completed=40))
+    # Cluster scoring: organised by the branch (every role of the side sees it), led by the province, so the
+    # province's secretary, approver and admin review the branch's card.
+    scoring = ops.save_cluster(f"CS-{tag}", name=f"Cụm chấm điểm {tag}", organiser=branch)
+    ops.set_cluster_member(scoring, 2021, province, ClusterRole.LEADER)
+    ops.set_cluster_member(scoring, 2021, branch, ClusterRole.MEMBER)
     ldtt = db.session.scalar(select(Award).where(Award.code == "LDTT"))
     nomination = Nomination(person_id=person.id, award_id=ldtt.id, year=2021, proposing_unit_id=branch.id,
                             deciding_unit_id=province.id, state="submitted", summary="")
@@ -215,6 +270,19 @@ def _side(province, branch, tag: str) -> dict:
     attachment = Attachment(nomination_id=nomination.id, kind="other", original_name="a.pdf", stored_name=stored,
                             content_type="application/pdf", size=9, sha256="0" * 64)
     db.session.add(attachment)
+    # A council at the branch (every role of the side has it in scope: roles without a council role get 403).
+    council = Council(unit_id=branch.id, year=2021, name=f"Hội đồng {tag}")
+    council.members.append(CouncilMember(person_id=person.id, role=MemberRole.CHAIR, position=0))
+    planned = CouncilSession(council=council, held_on=date(2021, 12, 20), state=SessionState.PLANNED)
+    planned.items.append(AgendaItem(nomination_id=nomination.id, position=0, secret=False))
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    closed = CouncilSession(council=council, held_on=date(2021, 12, 1), state=SessionState.CLOSED,
+                            member_count=1, present_count=1,
+                            minutes=StoredDocument(kind="minutes", filename="bien-ban.pdf", content=pdf,
+                                                   sha256="0" * 64),
+                            tally=StoredDocument(kind="tally", filename="kiem-phieu.pdf", content=pdf,
+                                                 sha256="0" * 64))
+    db.session.add_all([council, planned, closed])
     db.session.commit()
     token = account.tokens[0]
     role = account.roles[0]
@@ -238,6 +306,11 @@ def _side(province, branch, tag: str) -> dict:
         "unit_metrics": {"code": branch.code, "year": 2021},
         "person_metrics": {"code": person.code, "year": 2021},
         "cluster_metrics": {"code": branch_cluster.code, "year": 2021},
+        "scoring_cluster": {"code": scoring.code, "year": 2021},
+        "scoring_card": {"code": scoring.code, "year": 2021, "unit_code": branch.code},
+        "council": {"council_id": council.id},
+        "council_session": {"session_id": planned.id},
+        "council_document": {"session_id": closed.id, "kind": "minutes"},
     }
 
 

@@ -1,0 +1,161 @@
+"""Render administrative documents to PDF in the Decree 30/2020/NĐ-CP layout (Phụ lục I).
+
+``render_pdf("minutes.html", context)`` renders ``templates/documents/minutes.html`` with Flask's Jinja
+environment (call it inside an app context) and WeasyPrint, and returns the PDF bytes. Every template extends
+``documents/_decree30.html`` (page, header block, signature and "Nơi nhận" macros) and is styled by the one
+static stylesheet ``awards/static/documents/decree30.css``.
+
+The context is a dict of PLAIN values (str, int, bool, ``datetime.date``, lists and dicts of those): the
+caller loads the records and decides every printed string, so a template never lazy-loads from the database
+and the same dict can be stored as the evidence of what was printed. Contracts (the councils and nominations
+code build exactly these dicts):
+
+common (every document)::
+
+    {"parent_body": "TỔNG CỤC THI HÀNH ÁN DÂN SỰ",          # printed UPPER; may be "" for a top-level unit
+     "issuer": "CỤC THI HÀNH ÁN DÂN SỰ TỈNH ĐỒNG THÁP",     # printed UPPER bold with a short rule under it
+     "number": "12/BB-HĐTĐKT",                             # "" → "Số:" with room to write the number by hand
+     "place": "Đồng Tháp", "date": datetime.date(2025, 1, 5)}
+
+minutes.html (biên bản họp) = common + ::
+
+    {"council_name": "Hội đồng Thi đua - Khen thưởng Cục …", "subject": "Họp xét thi đua, khen thưởng năm 2021",
+     "year": 2021, "started_at": "08 giờ 00", "ended_at": "10 giờ 30" or "", "location": "Hội trường Cục …",
+     "secret_ballot": True, "member_count": 9,
+     "members": [{"name", "role", "position"}…], "present": [{"name", "role"}…],
+     "absent": [{"name", "role", "written_vote": bool}…],
+     "quorum": {"present": 8, "members": 9, "required": 6, "met": True, "rule": "ít nhất 2/3 tổng số thành viên"},
+     "chair": {"name", "position"}, "secretary": {"name", "position"},
+     "agenda": [{"award": "Chiến sĩ thi đua cơ sở", "count": 3}…],
+     "results": [{"award", "threshold": "≥ 80% tổng số thành viên",
+                  "items": [{"nominee", "unit", "round": 1, "yes": 8, "no": 1, "share": "88,89%",
+                             "passed": True, "note": ""}…]}…],
+     "tie_breaks": [{"note": "Chủ tịch Hội đồng quyết định …"}…]}
+
+tally.html (biên bản kiểm phiếu) = common + ::
+
+    {"council_name", "subject", "year", "secret_ballot", "member_count", "ballots_cast": 9,
+     "rounds": [{"number": 1, "ballots": 9, "valid": 9, "invalid": 0,
+                 "items": [{"nominee", "unit", "award", "yes", "no", "share", "threshold", "passed"}…]}…],
+     "counters": [{"name", "role"}…],   # the counting board; the one whose role starts "Trưởng ban" signs
+                                        # on the right (the first one when none does), the others on the left
+     "chair": {"name", "position"}}     # the council's chair, named in the opening paragraph
+
+batch.html (tờ trình of a unit) = common + ::
+
+    {"title": "Tờ trình đề nghị khen thưởng năm 2021",  # printed as "TỜ TRÌNH / Về việc đề nghị …"
+     "recipient": "Hội đồng Thi đua - Khen thưởng Cục THADS tỉnh Đồng Tháp", "year": 2021,
+     "body": "…" or "",                                  # "" → the standard request paragraph
+     "rows": [{"nominee", "position", "unit", "award", "summary"}…],
+     "signer": {"mode": "KT." or "", "position": "CHI CỤC TRƯỞNG", "name": "…",
+                "title": optional: the signer's own position under a mode line (default "PHÓ " + position
+                         for KT.)},
+     "recipients": ["Như trên;", "Lưu: VT."]}
+
+Security: WeasyPrint would otherwise fetch any URL a template (or a value that reached it) names —
+``file:///etc/passwd`` as an attachment, an intranet address as an image. The URL fetcher here serves only
+``data:`` URLs, files under ``awards/static/`` and the four Liberation Serif 2.x files, and refuses the rest;
+a refused URL stops the rendering (``DocumentResourceRefused``) instead of leaving a silently incomplete PDF.
+
+Cost: ``import weasyprint`` takes ~1 s, so it happens on the first render, not at app start. One
+``FontConfiguration`` and one parsed stylesheet serve every render of the process (without a shared font
+configuration memory grows with each render in a long-lived worker; see STACK-NOTES).
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from flask import render_template
+
+STATIC_ROOT = (Path(__file__).resolve().parents[1] / "static").resolve()
+STYLESHEET = STATIC_ROOT / "documents" / "decree30.css"
+# Liberation Serif 2.x (Debian fonts-liberation2). The 1.x package registers the same family name but lacks
+# ơ, ư and U+1EA0–1EF9, so a lookup by name through fontconfig could pick it and silently fall back to
+# another font for those letters. The stylesheet's @font-face rules therefore name these exact files, and the
+# URL fetcher lets exactly these four files through (nothing else outside awards/static).
+FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
+FONT_FILES = frozenset(FONT_DIR / f"LiberationSerif-{style}.ttf" for style in ("Regular", "Bold", "Italic",
+                                                                               "BoldItalic"))
+
+_lock = threading.Lock()
+# The shared FontConfiguration holds Pango/fontconfig objects that are not safe to use from two threads at
+# once (the threaded dev server, a threaded worker); layout is CPU-bound under the GIL anyway, so renders in
+# one process take turns.
+_render_lock = threading.Lock()
+_shared: dict[str, Any] = {}
+
+
+class DocumentResourceRefused(RuntimeError):
+    """A document tried to load a URL outside the app's static files (or a resource that failed to load)."""
+
+
+def sha256(data: bytes) -> str:
+    """The hex SHA-256 stored beside an issued PDF, so a printed copy can be matched to the file."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _allowed_path(url: str) -> Path | None:
+    """The local file a ``file:`` URL names, if it is a static file or one of the font files; else None."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    # resolve() follows symlinks and "..", so neither can lead out of the static folder.
+    path = Path(unquote(parts.path)).resolve()
+    if path in FONT_FILES or path.is_relative_to(STATIC_ROOT):
+        return path
+    return None
+
+
+def _fetcher():
+    """A fresh fetcher per render (WeasyPrint's URLFetcher keeps per-request state, so it is not shared)."""
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data" or (scheme == "file" and _allowed_path(url) is not None):
+                return super().fetch(url, headers)
+            raise DocumentResourceRefused(f"URL refused in a document: {url[:200]}")
+
+    # fail_on_errors turns a refusal (or a missing static file) into FatalURLFetchingError, which stops the
+    # rendering; by default WeasyPrint would log a warning and carry on without the resource.
+    return StaticOnlyFetcher(allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True)
+
+
+def _resources() -> tuple[Any, Any]:
+    """The process-wide FontConfiguration and parsed stylesheet, made on first use."""
+    if not _shared:
+        with _lock:
+            if not _shared:
+                from weasyprint import CSS
+                from weasyprint.text.fonts import FontConfiguration
+
+                font_config = FontConfiguration()
+                css = CSS(filename=str(STYLESHEET), font_config=font_config, url_fetcher=_fetcher())
+                _shared.update(font_config=font_config, css=css)
+    return _shared["font_config"], _shared["css"]
+
+
+def write_pdf(html: str) -> bytes:
+    """Lay out already rendered HTML with the shared stylesheet and fonts; relative URLs point into static/."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        font_config, css = _resources()
+        document = HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=_fetcher())
+        with _render_lock:
+            return document.write_pdf(stylesheets=[css], font_config=font_config)
+    except FatalURLFetchingError as error:
+        # FatalURLFetchingError derives from BaseException: re-raise as an ordinary error, which the request
+        # cycle turns into a 500 and a rollback instead of letting it escape the worker.
+        raise DocumentResourceRefused(str(error.__cause__ or error)) from error
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """Render ``templates/documents/<template_name>`` from plain ``context`` values to PDF bytes."""
+    return write_pdf(render_template(f"documents/{template_name}", **context))
