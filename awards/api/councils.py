@@ -24,7 +24,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from awards.api.auth import ApiBlueprint
-from awards.api.schemas import ApiErrorSchema
 from awards.core.errors import NotFound, ValidationFailed
 from awards.councils import operations as ops
 from awards.councils import queries
@@ -463,10 +462,10 @@ def _people(codes: list[str], field: str) -> dict[str, Person]:
 @blp.route("/councils", methods=["POST"])
 @blp.arguments(CouncilCreateSchema)
 @blp.response(201, CreatedSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description="Only the unit's secretariat creates its council.")
-@blp.alt_response(422, schema=ApiErrorSchema, description="Invalid body, a unit or person not in scope, no chair or "
-                                                          "two, a member twice, or a council already there.")
+@blp.errors(
+    forbidden="Only the unit's secretariat creates its council.",
+    invalid="Invalid body, a unit or person not in scope, no chair or two, a member twice, or a council "
+            "already there.")
 def create_council(body: dict):
     """Create a council of a unit for a year, with its members"""
     unit = db.session.scalar(select(Unit).where(Unit.code == body["unit_code"]))
@@ -487,9 +486,7 @@ def create_council(body: dict):
 
 @blp.route("/councils/<int:council_id>")
 @blp.response(200, CouncilSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description=_NO_COUNCIL_ROLE)
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
+@blp.errors(forbidden=_NO_COUNCIL_ROLE, not_found=_NOT_FOUND)
 def get_council(council_id: int):
     """One council: its members and sessions"""
     return _council_body(_council(council_id))
@@ -498,11 +495,11 @@ def get_council(council_id: int):
 @blp.route("/councils/<int:council_id>/sessions", methods=["POST"])
 @blp.arguments(SessionCreateSchema)
 @blp.response(201, CreatedSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description=_FORBIDDEN)
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(422, schema=ApiErrorSchema, description="Invalid body, an empty agenda, or a nomination not "
-                                                          "waiting for this council (`errors.reasons` names it).")
+@blp.errors(
+    forbidden=_FORBIDDEN,
+    not_found=_NOT_FOUND,
+    invalid="Invalid body, an empty agenda, or a nomination not waiting for this council (`errors.reasons` "
+            "names it).")
 def create_session(body: dict, council_id: int):
     """Plan a session with its agenda
 
@@ -526,9 +523,7 @@ def create_session(body: dict, council_id: int):
 
 @blp.route("/sessions/<int:session_id>")
 @blp.response(200, SessionSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description=_NO_COUNCIL_ROLE)
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
+@blp.errors(forbidden=_NO_COUNCIL_ROLE, not_found=_NOT_FOUND)
 def get_session(session_id: int):
     """One session: state, attendance, rounds and who has voted, results of counted items, documents
 
@@ -541,11 +536,7 @@ def get_session(session_id: int):
 @blp.route("/sessions/<int:session_id>/quotas", methods=["POST"])
 @blp.arguments(QuotaInSchema)
 @blp.response(200, SessionSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description=_FORBIDDEN)
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description=_STALE_OR_STATE)
-@blp.alt_response(422, schema=ApiErrorSchema, description=_REFUSED)
+@blp.errors(forbidden=_FORBIDDEN, not_found=_NOT_FOUND, conflict=_STALE_OR_STATE, invalid=_REFUSED)
 def set_quota(body: dict, session_id: int):
     """Set (or, with `max_count` null, remove) a quota of an award for this session"""
     session = _session(session_id)
@@ -558,11 +549,7 @@ def set_quota(body: dict, session_id: int):
 @blp.route("/sessions/<int:session_id>/attendance", methods=["POST"])
 @blp.arguments(AttendanceSchema)
 @blp.response(200, SessionSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description=_FORBIDDEN)
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description=_STALE_OR_STATE)
-@blp.alt_response(422, schema=ApiErrorSchema, description=_REFUSED)
+@blp.errors(forbidden=_FORBIDDEN, not_found=_NOT_FOUND, conflict=_STALE_OR_STATE, invalid=_REFUSED)
 def record_attendance(body: dict, session_id: int):
     """Record who is in the room (before the session opens)"""
     session = _session(session_id)
@@ -577,12 +564,11 @@ def record_attendance(body: dict, session_id: int):
 @blp.route("/sessions/<int:session_id>/open", methods=["POST"])
 @blp.arguments(VersionOnlySchema)
 @blp.response(200, SessionSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description=_FORBIDDEN)
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description=_STALE_OR_STATE)
-@blp.alt_response(422, schema=ApiErrorSchema, description="No quorum: `errors.reasons` gives present / members and "
-                                                          "how many are needed.")
+@blp.errors(
+    forbidden=_FORBIDDEN,
+    not_found=_NOT_FOUND,
+    conflict=_STALE_OR_STATE,
+    invalid="No quorum: `errors.reasons` gives present / members and how many are needed.")
 def open_session(body: dict, session_id: int):
     """Open the session: checks the quorum, freezes the membership count and opens round 1 on the whole agenda"""
     session = _session(session_id)
@@ -595,14 +581,13 @@ def open_session(body: dict, session_id: int):
 @blp.route("/sessions/<int:session_id>/ballots", methods=["POST"])
 @blp.arguments(BallotSchema)
 @blp.response(201, BallotReceiptSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description="The caller is not a member of the council.")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description="`already_voted`: the caller's ballot for this round is "
-                                                          "in; `round_closed`: the round is closed or not open.")
-@blp.alt_response(422, schema=ApiErrorSchema, description="A vote for an item not in this round's ballot, a choice "
-                                                          "other than yes/no, or the caller is absent (absent "
-                                                          "members vote in writing through the secretariat).")
+@blp.errors(
+    forbidden="The caller is not a member of the council.",
+    not_found=_NOT_FOUND,
+    conflict="`already_voted`: the caller's ballot for this round is in; `round_closed`: the round is closed "
+             "or not open.",
+    invalid="A vote for an item not in this round's ballot, a choice other than yes/no, or the caller is "
+            "absent (absent members vote in writing through the secretariat).")
 def cast_ballot(body: dict, session_id: int):
     """Cast the caller's own secret ballot for a round
 
@@ -625,11 +610,11 @@ def _check_choices(votes: dict) -> None:
 @blp.route("/sessions/<int:session_id>/written-votes", methods=["POST"])
 @blp.arguments(WrittenVoteSchema)
 @blp.response(201, BallotReceiptSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description=_FORBIDDEN)
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description="`already_voted` or `round_closed`, as for ballots.")
-@blp.alt_response(422, schema=ApiErrorSchema, description="Not a member, a member who is present, or invalid votes.")
+@blp.errors(
+    forbidden=_FORBIDDEN,
+    not_found=_NOT_FOUND,
+    conflict="`already_voted` or `round_closed`, as for ballots.",
+    invalid="Not a member, a member who is present, or invalid votes.")
 def record_written_vote(body: dict, session_id: int):
     """Enter an absent member's written vote (the secretariat, from the signed paper)"""
     session = _session(session_id)
@@ -646,12 +631,11 @@ def record_written_vote(body: dict, session_id: int):
 @blp.route("/sessions/<int:session_id>/hands", methods=["POST"])
 @blp.arguments(HandsSchema)
 @blp.response(200, SessionSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description=_FORBIDDEN)
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description="`round_closed`: the round is closed or not open.")
-@blp.alt_response(422, schema=ApiErrorSchema, description="Not a show-of-hands item of this round, or counts above "
-                                                          "the membership.")
+@blp.errors(
+    forbidden=_FORBIDDEN,
+    not_found=_NOT_FOUND,
+    conflict="`round_closed`: the round is closed or not open.",
+    invalid="Not a show-of-hands item of this round, or counts above the membership.")
 def record_hands(body: dict, session_id: int):
     """Record a show-of-hands count for an item not voted by secret ballot"""
     session = _session(session_id)
@@ -664,11 +648,11 @@ def record_hands(body: dict, session_id: int):
 @blp.route("/sessions/<int:session_id>/close-round", methods=["POST"])
 @blp.arguments(VersionOnlySchema)
 @blp.response(200, SessionSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description=_FORBIDDEN)
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description=_STALE_OR_STATE + " `round_closed`: no round is open.")
-@blp.alt_response(422, schema=ApiErrorSchema, description="A show-of-hands count is missing.")
+@blp.errors(
+    forbidden=_FORBIDDEN,
+    not_found=_NOT_FOUND,
+    conflict=_STALE_OR_STATE + " `round_closed`: no round is open.",
+    invalid="A show-of-hands count is missing.")
 def close_round(body: dict, session_id: int):
     """Close the open round and count it against the whole membership"""
     session = _session(session_id)
@@ -680,12 +664,11 @@ def close_round(body: dict, session_id: int):
 @blp.route("/sessions/<int:session_id>/second-round", methods=["POST"])
 @blp.arguments(SecondRoundSchema)
 @blp.response(200, SessionSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description="Only the chair (or the secretariat on the chair's word).")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description=_STALE_OR_STATE)
-@blp.alt_response(422, schema=ApiErrorSchema, description="An item that did not fail the last round, or the last "
-                                                          "round allowed has been held.")
+@blp.errors(
+    forbidden="Only the chair (or the secretariat on the chair's word).",
+    not_found=_NOT_FOUND,
+    conflict=_STALE_OR_STATE,
+    invalid="An item that did not fail the last round, or the last round allowed has been held.")
 def open_second_round(body: dict, session_id: int):
     """Put items that failed the last round to another round"""
     session = _session(session_id)
@@ -698,12 +681,11 @@ def open_second_round(body: dict, session_id: int):
 @blp.route("/sessions/<int:session_id>/tie-break", methods=["POST"])
 @blp.arguments(TieBreakSchema)
 @blp.response(200, SessionSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description="Only the chair (or the secretariat on the chair's word).")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description=_STALE_OR_STATE)
-@blp.alt_response(422, schema=ApiErrorSchema, description="No tie at the cut-off, the wrong number chosen, or no "
-                                                          "note.")
+@blp.errors(
+    forbidden="Only the chair (or the secretariat on the chair's word).",
+    not_found=_NOT_FOUND,
+    conflict=_STALE_OR_STATE,
+    invalid="No tie at the cut-off, the wrong number chosen, or no note.")
 def break_tie(body: dict, session_id: int):
     """Record the chair's choice among items tied at a quota's cut-off"""
     session = _session(session_id)
@@ -716,12 +698,11 @@ def break_tie(body: dict, session_id: int):
 @blp.route("/sessions/<int:session_id>/close", methods=["POST"])
 @blp.arguments(VersionOnlySchema)
 @blp.response(200, TALLY_SCHEMA)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description=_FORBIDDEN)
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description=_STALE_OR_STATE)
-@blp.alt_response(422, schema=ApiErrorSchema, description="A round is still open, or a tie at a quota's cut-off "
-                                                          "waits for the chair.")
+@blp.errors(
+    forbidden=_FORBIDDEN,
+    not_found=_NOT_FOUND,
+    conflict=_STALE_OR_STATE,
+    invalid="A round is still open, or a tie at a quota's cut-off waits for the chair.")
 def close_session(body: dict, session_id: int):
     """Close the session and apply every outcome
 
@@ -737,9 +718,7 @@ def close_session(body: dict, session_id: int):
 
 @blp.route("/sessions/<int:session_id>/documents/<any(minutes, tally):kind>")
 @blp.response(200, content_type="application/pdf", description="The stored PDF; its SHA-256 is in the session.")
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description=_NO_COUNCIL_ROLE)
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND + " Also before the session closes.")
+@blp.errors(forbidden=_NO_COUNCIL_ROLE, not_found=_NOT_FOUND + " Also before the session closes.")
 def session_document(session_id: int, kind: str):
     """The minutes (biên bản họp) or the tally record (biên bản kiểm phiếu) of a closed session"""
     session = _session(session_id)

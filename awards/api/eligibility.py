@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from awards.api.auth import ApiBlueprint
-from awards.api.schemas import (ApiErrorSchema, EligibilityArgsSchema, EligibilitySchema, EligibilityYearArgsSchema,
+from awards.api.schemas import (EligibilityArgsSchema, EligibilitySchema, EligibilityYearArgsSchema,
                                 QuotaSchema, SuggestionSchema)
 from awards.core.errors import ValidationFailed
 from awards.eligibility import service
@@ -48,9 +48,7 @@ def _unit(code: str) -> Unit:
 @blp.route("/people/<code>/eligibility")
 @blp.arguments(EligibilityArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, EligibilitySchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(422, schema=ApiErrorSchema, description=_INVALID)
+@blp.errors(not_found=_NOT_FOUND, invalid=_INVALID)
 def person_eligibility(code: str, year: int, award: str):
     """A person's eligibility for an award
 
@@ -65,9 +63,7 @@ def person_eligibility(code: str, year: int, award: str):
 @blp.route("/units/<code>/eligibility")
 @blp.arguments(EligibilityArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, EligibilitySchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(422, schema=ApiErrorSchema, description=_INVALID)
+@blp.errors(not_found=_NOT_FOUND, invalid=_INVALID)
 def unit_eligibility(code: str, year: int, award: str):
     """A collective's eligibility for an award
 
@@ -80,9 +76,7 @@ def unit_eligibility(code: str, year: int, award: str):
 @blp.route("/units/<code>/suggestions")
 @blp.arguments(EligibilityYearArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, SuggestionSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(422, schema=ApiErrorSchema, description="A missing or malformed year.")
+@blp.errors(not_found=_NOT_FOUND, invalid="A missing or malformed year.")
 def unit_suggestions(code: str, year: int):
     """Who in a unit's subtree could be nominated for what
 
@@ -97,9 +91,7 @@ def unit_suggestions(code: str, year: int):
 @blp.route("/units/<code>/quotas")
 @blp.arguments(EligibilityYearArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, QuotaSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(422, schema=ApiErrorSchema, description="A missing or malformed year.")
+@blp.errors(not_found=_NOT_FOUND, invalid="A missing or malformed year.")
 def unit_quotas(code: str, year: int):
     """A unit's quotas for a year
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from awards.api.auth import ApiBlueprint
-from awards.api.schemas import ApiErrorSchema, MetricsArgsSchema, MetricsSchema, UnitMetricsArgsSchema
+from awards.api.schemas import MetricsArgsSchema, MetricsSchema, UnitMetricsArgsSchema
 from awards.core.errors import NotFound
 from awards.metrics import queries
 from awards.metrics.queries import Summary
@@ -48,8 +48,7 @@ def _answer(found: Summary | None, code: str, year: int, month: int | None) -> d
 @blp.route("/units/<code>/metrics")
 @blp.arguments(UnitMetricsArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, MetricsSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_not_found("unit"))
+@blp.errors(not_found=_not_found("unit"))
 def unit_metrics(code: str, year: int, month: int | None = None, rollup: bool = False):
     """A unit's figures for a month
 
@@ -66,8 +65,7 @@ def unit_metrics(code: str, year: int, month: int | None = None, rollup: bool = 
 @blp.route("/people/<code>/metrics")
 @blp.arguments(MetricsArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, MetricsSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_not_found("person"))
+@blp.errors(not_found=_not_found("person"))
 def person_metrics(code: str, year: int, month: int | None = None):
     """An officer's figures for a month
 
@@ -83,8 +81,7 @@ def person_metrics(code: str, year: int, month: int | None = None):
 @blp.route("/clusters/<code>/metrics")
 @blp.arguments(MetricsArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, MetricsSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_not_found("cluster"))
+@blp.errors(not_found=_not_found("cluster"))
 def cluster_metrics(code: str, year: int, month: int | None = None):
     """A cluster's figures for a month
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from awards.api.auth import ApiBlueprint
-from awards.api.schemas import (MAX_PER_PAGE, ApiErrorSchema, AttachmentFormSchema, AttachmentSchema,
+from awards.api.schemas import (MAX_PER_PAGE, AttachmentFormSchema, AttachmentSchema,
                                 BatchCreateSchema, BatchSchema, NominationArgsSchema, NominationCreateSchema,
                                 NominationDetailSchema, NominationPageSchema, NominationSchema,
                                 TransitionRequestSchema, TransitionResultSchema, page_of)
@@ -169,10 +169,9 @@ def _nominee(code: str, nominee_type: str) -> Person | Unit:
 @blp.route("/nominations", methods=["POST"])
 @blp.arguments(NominationCreateSchema)
 @blp.response(201, NominationSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description="The caller may not propose for that nominee.")
-@blp.alt_response(422, schema=ApiErrorSchema, description="Invalid body, a nominee not in scope, an award not for "
-                                                          "that nominee type, or a duplicate.")
+@blp.errors(
+    forbidden="The caller may not propose for that nominee.",
+    invalid="Invalid body, a nominee not in scope, an award not for that nominee type, or a duplicate.")
 def create_nomination(body: dict):
     """Propose a nominee for an award
 
@@ -197,8 +196,7 @@ def create_nomination(body: dict):
 @blp.route("/nominations")
 @blp.arguments(NominationArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, NominationPageSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, schema=ApiErrorSchema, description="`unit` unknown or outside the caller's scope.")
+@blp.errors(not_found="`unit` unknown or outside the caller's scope.")
 def list_nominations(page: int, per_page: int, year: int | None = None, state: str | None = None,
                      unit: str | None = None, award: str | None = None):
     """Nominations the caller may see
@@ -218,8 +216,7 @@ def list_nominations(page: int, per_page: int, year: int | None = None, state: s
 
 @blp.route("/nominations/<int:nomination_id>")
 @blp.response(200, NominationDetailSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
+@blp.errors(not_found=_NOT_FOUND)
 def get_nomination(nomination_id: int):
     """One nomination, with its history, attachments, eligibility and what the caller may do now"""
     return _detail(_nomination(nomination_id))
@@ -228,11 +225,10 @@ def get_nomination(nomination_id: int):
 @blp.route("/nominations/<int:nomination_id>/attachments", methods=["POST"])
 @blp.arguments(UploadSchema, location="multipart")
 @blp.response(201, AttachmentSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description="The caller may not edit this nomination.")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(422, schema=ApiErrorSchema, description="Missing kind or file, a type other than "
-                                                          "PDF/DOCX/PNG/JPEG by content, or more than 10 MB.")
+@blp.errors(
+    forbidden="The caller may not edit this nomination.",
+    not_found=_NOT_FOUND,
+    invalid="Missing kind or file, a type other than PDF/DOCX/PNG/JPEG by content, or more than 10 MB.")
 def add_attachment(form: dict, nomination_id: int):
     """Attach a file to a nomination
 
@@ -251,13 +247,11 @@ def add_attachment(form: dict, nomination_id: int):
 @blp.route("/nominations/<int:nomination_id>/transitions", methods=["POST"])
 @blp.arguments(TransitionRequestSchema)
 @blp.response(200, TransitionResultSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description="The caller's roles over this nomination do not "
-                                                          "allow the trigger.")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description="`version` is stale (`conflict`), or the trigger is not "
-                                                          "allowed from the current state (`not_allowed`).")
-@blp.alt_response(422, schema=ApiErrorSchema, description=_REFUSED_422)
+@blp.errors(
+    forbidden="The caller's roles over this nomination do not allow the trigger.",
+    not_found=_NOT_FOUND,
+    conflict="`version` is stale (`conflict`), or the trigger is not allowed from the current state (`not_allowed`).",
+    invalid=_REFUSED_422)
 def fire_transition(body: dict, nomination_id: int):
     """Fire a workflow trigger
 
@@ -277,9 +271,9 @@ def fire_transition(body: dict, nomination_id: int):
 @blp.route("/batches", methods=["POST"])
 @blp.arguments(BatchCreateSchema)
 @blp.response(201, BatchSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description="The caller may not propose for that unit.")
-@blp.alt_response(422, schema=ApiErrorSchema, description="Invalid body, or a unit outside the caller's scope.")
+@blp.errors(
+    forbidden="The caller may not propose for that unit.",
+    invalid="Invalid body, or a unit outside the caller's scope.")
 def create_batch(body: dict):
     """Open a batch (tờ trình) of a unit for a year"""
     unit = db.session.scalar(select(Unit).where(Unit.code == body["unit"]))
@@ -293,12 +287,11 @@ def create_batch(body: dict):
 
 @blp.route("/batches/<int:batch_id>/submit", methods=["POST"])
 @blp.response(200, BatchSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, schema=ApiErrorSchema, description="The caller may not submit for this unit.")
-@blp.alt_response(404, schema=ApiErrorSchema, description=_NOT_FOUND)
-@blp.alt_response(409, schema=ApiErrorSchema, description="A nomination is not in a state it can be submitted from.")
-@blp.alt_response(422, schema=ApiErrorSchema, description="A nomination failed a guard: nothing was submitted; "
-                                                          "`errors.reasons` says why.")
+@blp.errors(
+    forbidden="The caller may not submit for this unit.",
+    not_found=_NOT_FOUND,
+    conflict="A nomination is not in a state it can be submitted from.",
+    invalid="A nomination failed a guard: nothing was submitted; `errors.reasons` says why.")
 def submit_batch(batch_id: int):
     """Submit every nomination of a batch, all or nothing"""
     batch = _batch(batch_id)

@@ -36,7 +36,7 @@ class PersonRecord:
 
 @blp.route("/units")
 @blp.response(200, UnitSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.errors()
 def list_units():
     """Units the caller may see
 

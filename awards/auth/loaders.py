@@ -1,7 +1,7 @@
 """How a request becomes a user: the session cookie, or ``Authorization: Bearer <token>`` for the API."""
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select
@@ -12,6 +12,13 @@ from awards.org.models import ApiToken, User
 
 
 def user_from_bearer() -> User | None:
+    # Flask-Login's request loader and the API's authenticate both ask: look the token up once per request.
+    if "_bearer_user" not in g:
+        g._bearer_user = _user_from_bearer()
+    return g._bearer_user
+
+
+def _user_from_bearer() -> User | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -5,10 +5,14 @@ PDFs and stores them with their SHA-256 in the session's transaction, at close.
 """
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from awards.councils.models import AgendaItem, CouncilKind, CouncilSession, MemberRole, StoredDocument
+from sqlalchemy import select
+
+from awards.councils import operations as ops
+from awards.councils.models import AgendaItem, CouncilKind, CouncilSession, MemberRole, StoredDocument, VoterMark
 from awards.councils.voting import Threshold, share_text
 from awards.extensions import db
 
@@ -70,7 +74,7 @@ def minutes_context(session: CouncilSession) -> dict[str, Any]:
     written_ids = {m.member_id for m in _written_marks(session)}
     chair = next((m for m in members if m.role == MemberRole.CHAIR), members[0])
     secretary = next((m for m in members if m.role == MemberRole.SECRETARY), None)
-    rule = "ít nhất 2/3 tổng số thành viên"
+    rule = ops.quorum_rule(session)
     return {
         **_common(session),
         "council_name": council_name(session),
@@ -86,8 +90,10 @@ def minutes_context(session: CouncilSession) -> dict[str, Any]:
         "member_count": session.member_count,
         "present": [_person(m) for m in members if m.id in present_ids],
         "absent": [{**_person(m), "written_vote": m.id in written_ids} for m in members if m.id not in present_ids],
+        # A session opens only with its quorum (operations.open_session), so the minutes record it as met.
         "quorum": {"present": session.present_count, "members": session.member_count,
-                   "required": Threshold.parse("2/3").required(session.member_count or 0), "met": True, "rule": rule},
+                   "required": Threshold.parse(rule).required(session.member_count or 0), "met": True,
+                   "rule": f"ít nhất {rule} tổng số thành viên"},
         "chair": _person(chair),
         "secretary": _person(secretary) if secretary is not None else {"name": "", "role": "", "position": ""},
         "agenda": [{"award": award, "count": len(items)} for award, items in _grouped(session)],
@@ -105,30 +111,22 @@ def _clock(moment) -> str:
     if moment is None:
         return ""
     if moment.tzinfo is None:  # SQLite hands back naive datetimes; they are stored in UTC
-        from datetime import UTC
-
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(VIETNAM).strftime("%H giờ %M")
 
 
 def _written_marks(session: CouncilSession):
-    from sqlalchemy import select
-
-    from awards.councils.models import VoterMark
-
     return db.session.scalars(select(VoterMark).where(VoterMark.session_id == session.id,
                                                       VoterMark.written.is_(True)))
 
 
 def tally_context(session: CouncilSession) -> dict[str, Any]:
-    from awards.councils.operations import ballots_cast
-
     members = session.council.members
     chair = next((m for m in members if m.role == MemberRole.CHAIR), members[0])
     counters = [m for m in members if m.role in (MemberRole.SECRETARY, MemberRole.VICE_CHAIR)] or [chair]
     rounds = []
     for voting_round in session.rounds:
-        cast = ballots_cast(session, voting_round.number)
+        cast = ops.ballots_cast(session, voting_round.number)
         items = []
         for item in session.items:
             count = voting_round.counts.get(str(item.id))
@@ -146,7 +144,7 @@ def tally_context(session: CouncilSession) -> dict[str, Any]:
         "year": session.council.year,
         "secret_ballot": any(i.secret for i in session.items),
         "member_count": session.member_count,
-        "ballots_cast": ballots_cast(session, 1),
+        "ballots_cast": ops.ballots_cast(session, 1),
         "rounds": rounds,
         "counters": [_person(m) for m in counters],
         "chair": _person(chair),

@@ -25,7 +25,7 @@ from awards.core.errors import AwardsError, PermissionDenied, StaleRecord, Valid
 from awards.councils.models import (AgendaItem, Attendance, Ballot, Choice, Council, CouncilKind, CouncilMember,
                                     CouncilSession, MemberRole, RoundState, SessionQuota, SessionState, VoterMark,
                                     VotingRound)
-from awards.councils.voting import Threshold, quorum_met, rank_over_quota, share_text
+from awards.councils.voting import MAJORITY, Threshold, quorum_met, rank_over_quota, share_text
 from awards.eligibility.loader import load_parameters
 from awards.extensions import db
 from awards.initiatives.models import Initiative, InitiativeScope
@@ -82,6 +82,10 @@ def is_secretary(user: User, council: Council) -> bool:
 def member_of(user: User, council: Council) -> CouncilMember | None:
     if user.person_id is None:
         return None
+    if "members" not in council.__dict__ and council.id is not None:
+        # One row, not the whole membership: a ballot of a 100-member council would load 100 members.
+        return db.session.scalar(select(CouncilMember).where(CouncilMember.council_id == council.id,
+                                                             CouncilMember.person_id == user.person_id))
     return next((m for m in council.members if m.person_id == user.person_id), None)
 
 
@@ -173,7 +177,7 @@ def create_session(*, actor: User, council: Council, held_on: date, place: str =
         n = nominations.get(nid)
         # A cluster council votes before the deciding council (DOMAIN.md §7): see _on_cluster_ballot.
         cluster_ballot = council.kind == CouncilKind.CLUSTER and n is not None and _on_cluster_ballot(council, n)
-        waiting_here = n is not None and n.state == "in_council" and _council_unit(council) == n.deciding_unit_id
+        waiting_here = n is not None and n.state == "in_council" and n.deciding_unit_id == council.unit_id
         if not (cluster_ballot or waiting_here):
             errors.append(_("Hồ sơ %(id)s không ở trạng thái chờ Hội đồng của đơn vị này.", id=nid))
         elif nid in busy:
@@ -220,11 +224,6 @@ def _on_cluster_ballot(council: Council, nomination: Nomination) -> bool:
             and db.session.scalar(select(ClusterMember.id).where(
                 ClusterMember.cluster_id == council.cluster_id, ClusterMember.year == council.year,
                 ClusterMember.unit_id == nomination.unit_id)) is not None)
-
-
-def _council_unit(council: Council) -> int:
-    """Nominations a council votes on are decided at its unit (a cluster council votes on the leading unit's)."""
-    return council.unit_id
 
 
 def _subtree(unit_id: int) -> set[int]:
@@ -277,8 +276,22 @@ def record_attendance(*, actor: User, session: CouncilSession, present_person_id
     db.session.flush()
 
 
-def _parameter(key: str, on: date, default: Any) -> Any:
-    return load_parameters().get(key, on, default)
+# The voting rules in force on the session's date (dated parameters, docs/councils.md).
+
+def quorum_rule(session: CouncilSession) -> str:
+    return str(load_parameters().get("council.quorum", session.held_on, DEFAULT_QUORUM))
+
+
+def max_rounds(session: CouncilSession) -> int:
+    return int(load_parameters().get("council.max_rounds", session.held_on, DEFAULT_MAX_ROUNDS))
+
+
+def thresholds(session: CouncilSession) -> dict[int, Threshold]:
+    """Each agenda item's threshold, by item id (the parameters are read once, not once per item)."""
+    params = load_parameters()
+    return {item.id: Threshold.parse(MAJORITY if item.initiative_id is not None else params.get(
+                f"vote_threshold.{item.nomination.award.code}", session.held_on, MAJORITY))
+            for item in session.items}
 
 
 def open_session(*, actor: User, session: CouncilSession, version: int | None = None,
@@ -289,7 +302,7 @@ def open_session(*, actor: User, session: CouncilSession, version: int | None = 
     _require_state(session, SessionState.PLANNED)
     members = len(session.council.members)
     present = sum(1 for a in session.attendance if a.present)
-    rule = str(_parameter("council.quorum", session.held_on, DEFAULT_QUORUM))
+    rule = quorum_rule(session)
     if not quorum_met(present, members, rule):
         required = Threshold.parse(rule).required(members)
         raise _refuse(_("Không đủ số thành viên dự họp: có mặt %(present)s/%(members)s, cần ít nhất %(required)s.",
@@ -350,8 +363,9 @@ def cast_ballot(*, actor: User, session: CouncilSession, round_number: int, vote
     if member is None:
         raise PermissionDenied(_("Chỉ thành viên Hội đồng được bỏ phiếu."))
     voting_round = _round_for_vote(session, round_number)
-    attendance = next((a for a in session.attendance if a.member_id == member.id), None)
-    if attendance is None or not attendance.present:
+    present = db.session.scalar(select(Attendance.present).where(Attendance.session_id == session.id,
+                                                                 Attendance.member_id == member.id))
+    if not present:
         raise _refuse(_("Thành viên vắng mặt gửi phiếu bằng văn bản qua thường trực Hội đồng."))
     _record_ballot(session, voting_round, member, _choices(session, voting_round, votes), written=False)
 
@@ -395,12 +409,6 @@ def voters(session: CouncilSession, round_number: int) -> list[VoterMark]:
         VoterMark.session_id == session.id, VoterMark.round_number == round_number)))
 
 
-def _threshold(item: AgendaItem, on: date) -> Threshold:
-    if item.initiative_id is not None:
-        return Threshold.parse("majority")
-    return Threshold.parse(_parameter(f"vote_threshold.{item.nomination.award.code}", on, "majority"))
-
-
 def close_round(*, actor: User, session: CouncilSession, version: int | None = None) -> VotingRound:
     """Count the open round: ballots (blank = not yes) and show-of-hands counts, each against the whole membership."""
     _check_version(session, version)
@@ -416,6 +424,7 @@ def close_round(*, actor: User, session: CouncilSession, version: int | None = N
         raise _refuse(_("Chưa nhập kết quả biểu quyết giơ tay cho %(n)s hồ sơ.", n=len(missing)))
     ballots = list(db.session.scalars(select(Ballot).where(
         Ballot.session_id == session.id, Ballot.round_number == voting_round.number)))
+    threshold = thresholds(session)
     for item in items:
         if item.secret:
             marks = [b.choices.get(str(item.subject_id)) for b in ballots]
@@ -423,7 +432,7 @@ def close_round(*, actor: User, session: CouncilSession, version: int | None = N
         else:
             item.yes, item.no = voting_round.hands[str(item.id)]["yes"], voting_round.hands[str(item.id)]["no"]
         item.last_round = voting_round.number
-        item.passed = _threshold(item, session.held_on).reached(item.yes, session.member_count)
+        item.passed = threshold[item.id].reached(item.yes, session.member_count)
     voting_round.counts = {str(i.id): {"yes": i.yes, "no": i.no, "passed": i.passed} for i in items}
     _reshuffle(ballots)
     voting_round.state = RoundState.CLOSED
@@ -454,9 +463,9 @@ def open_second_round(*, actor: User, session: CouncilSession, subject_ids: Iter
     last = current_round(session)
     if last is None or last.state != RoundState.CLOSED:
         raise WrongSessionState(_("Vòng hiện tại chưa kết thúc."))
-    max_rounds = int(_parameter("council.max_rounds", session.held_on, DEFAULT_MAX_ROUNDS))
-    if last.number >= max_rounds:
-        raise _refuse(_("Đã bỏ phiếu đủ %(n)s vòng; không mở thêm vòng.", n=max_rounds))
+    limit = max_rounds(session)
+    if last.number >= limit:
+        raise _refuse(_("Đã bỏ phiếu đủ %(n)s vòng; không mở thêm vòng.", n=limit))
     wanted = {int(s) for s in subject_ids}
     chosen = [i for i in session.items if i.subject_id in wanted]
     wrong = [i for i in chosen if i.id not in last.item_ids or i.passed]
@@ -531,8 +540,9 @@ def _select(session: CouncilSession) -> list[str]:
 def tally(session: CouncilSession) -> dict[str, dict[str, Any]]:
     """The result as the API returns it: {"<subject id>": {yes, no, members, share, threshold, passed, …}}."""
     out = {}
+    by_item = thresholds(session)
     for item in session.items:
-        threshold = _threshold(item, session.held_on)
+        threshold = by_item[item.id]
         out[str(item.subject_id)] = {
             "yes": item.yes or 0, "no": item.no or 0, "members": session.member_count,
             "share": share_text(item.yes or 0, session.member_count or 0), "threshold": threshold.label_vi(),

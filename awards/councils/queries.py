@@ -39,7 +39,9 @@ def council_access(user: User, council: Council | None) -> str | None:
     """"view" (allowed), "forbidden" (in scope, no council role and no seat) or None (not visible: 404)."""
     if council is None:
         return None
-    if any(m.person_id == user.person_id for m in council.members if user.person_id is not None):
+    from awards.councils.operations import member_of
+
+    if member_of(user, council) is not None:
         return "view"
     if council.unit_id in visible_unit_ids(user, COUNCIL_ROLES):
         return "view"

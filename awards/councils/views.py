@@ -25,7 +25,6 @@ from awards.councils.forms import (ROLE_LABELS, AttendanceForm, BallotForm, Coun
 from awards.councils.models import (Council, CouncilKind, CouncilSession, MemberRole, RoundState, SessionState,
                                     VotingRound)
 from awards.councils.voting import share_text
-from awards.eligibility.loader import load_parameters
 from awards.extensions import db
 from awards.nominations.views import award_name
 from awards.org.models import Unit
@@ -206,10 +205,6 @@ def session_new(council_id: int):
                            selected=set(form.nomination_ids.data or []), error=error), status
 
 
-def _max_rounds(session: CouncilSession) -> int:
-    return int(load_parameters().get("council.max_rounds", session.held_on, ops.DEFAULT_MAX_ROUNDS))
-
-
 def _round_rows(session: CouncilSession, voting_round: VotingRound, tally: dict) -> list[dict]:
     """A closed round's results: only ever built from the counts written when the round closed."""
     rows = []
@@ -262,7 +257,7 @@ def _session_page(session: CouncilSession, *, error=None, status=200, written_fo
                        written_form=written_form, vote_field_name=vote_field_name)
     if session.state == SessionState.OPEN and current is not None and current.state == RoundState.CLOSED:
         failed = [i for i in session.items if i.id in current.item_ids and not i.passed]
-        context["second_round"] = failed if current.number < _max_rounds(session) else []
+        context["second_round"] = failed if current.number < ops.max_rounds(session) else []
         ties = []
         for award_id, outcome in ops.ranking(session).items():
             if outcome.tied:

@@ -7,7 +7,6 @@ built by the migrations and dropped afterwards (as test_nomination_concurrency.p
 """
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
@@ -16,18 +15,15 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from awards import create_app
 from awards.catalogue.models import Award
 from awards.councils import operations as ops
 from awards.councils.models import AgendaItem, Ballot, CouncilSession, VoterMark, VotingRound
 from awards.extensions import db
 from awards.nominations.models import Nomination
 from awards.org.models import Assignment, Gender, Person, Role, RoleAssignment, Unit, UnitName, UnitKind, User
-from tests.conftest import SuiteConfig
+from tests.own_database import own_postgres_app
 
 MEMBERS = 100
 # Fewer connections than threads: the server is shared (max_connections 100) and a pool is what a real
@@ -37,31 +33,8 @@ POOL = 20
 
 @pytest.fixture(scope="module")
 def pg():
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        pytest.skip("PostgreSQL only (TEST_DATABASE_URL)")
-    url = make_url(base)
-    name = f"{url.database}_council_concurrency"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    class OwnDatabase(SuiteConfig):
-        SQLALCHEMY_DATABASE_URI = url.set(database=name).render_as_string(hide_password=False)
-        SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": POOL, "max_overflow": 0, "pool_timeout": 120}
-
-    app = create_app(OwnDatabase)
-    try:
-        with app.app_context():
-            upgrade()
+    with own_postgres_app("council_concurrency", {"pool_size": POOL, "max_overflow": 0, "pool_timeout": 120}) as app:
         yield app
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 class Setup:
@@ -235,3 +208,38 @@ def test_a_round_closed_during_the_voting_counts_exactly_what_it_accepted(pg):
     assert voted_users == accepted
     assert len(marks) == sum(choices.values()) == late == len(accepted) == item.yes
     assert counts[str(item.id)]["yes"] == len(accepted)
+
+
+def test_a_ballot_whose_round_was_read_before_the_close_is_refused(pg):
+    """The ballot page reads the current round, then casts: if the round closes in between, the cast must see it
+    closed (a stale copy of the round in the request's session would take a ballot the count never sees)."""
+    setup = _setup(pg, members=3)
+    read, closed = threading.Event(), threading.Event()
+    outcome: dict = {}
+
+    def member() -> None:
+        with pg.app_context():
+            try:
+                session = db.session.get(CouncilSession, setup.session_id)
+                assert ops.current_round(session).state == "open"  # what the page shows and checks
+                read.set()
+                closed.wait(timeout=30)
+                user = db.session.get(User, setup.member_ids[0])
+                ops.cast_ballot(actor=user, session=session, round_number=1, votes={str(setup.nomination_id): "yes"})
+                db.session.commit()
+                outcome["result"] = "accepted"
+            except Exception as exc:  # noqa: BLE001
+                db.session.rollback()
+                outcome["result"] = type(exc).__name__
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=member)
+    thread.start()
+    assert read.wait(timeout=30)
+    item = _close_round(pg, setup)
+    closed.set()
+    thread.join(timeout=60)
+    assert outcome == {"result": "RoundClosed"}
+    marks, choices = _stored(pg, setup)
+    assert (len(marks), sum(choices.values()), item.yes) == (0, 0, 0)

@@ -2,6 +2,7 @@
 rounds, quota ranking with the chair's tie-break, outcomes through the workflow engine, and ballot secrecy."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -299,7 +300,6 @@ def test_closing_applies_outcomes_as_the_system_with_the_tally_and_stores_the_do
     assert session.state == SessionState.CLOSED
     for document in (session.minutes, session.tally):
         assert document.content.startswith(b"%PDF-")
-        import hashlib
         assert document.sha256 == hashlib.sha256(document.content).hexdigest()
     with pytest.raises(ops.WrongSessionState):
         ops.close_session(actor=world.org.secretary, session=session)

@@ -7,54 +7,28 @@ must not leak into the other tests' database.
 """
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 import warnings
 from datetime import date
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 from sqlalchemy.exc import SAWarning
 
-from awards import create_app
 
 from awards.extensions import db
 from awards.nominations import operations as ops
 from awards.nominations.models import Nomination, TransitionLog
 from awards.org.models import Assignment, Gender, Person, Role, RoleAssignment, Unit, UnitKind, UnitName, User, \
     YearlyRating
-from tests.conftest import SuiteConfig
+from tests.own_database import own_postgres_app
 
 
 @pytest.fixture()
 def pg():
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        pytest.skip("PostgreSQL only (TEST_DATABASE_URL)")
-    url = make_url(base)
-    name = f"{url.database}_concurrency"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    class OwnDatabase(SuiteConfig):
-        SQLALCHEMY_DATABASE_URI = url.set(database=name).render_as_string(hide_password=False)
-
-    app = create_app(OwnDatabase)
-    try:
-        with app.app_context():
-            upgrade()
+    with own_postgres_app("concurrency") as app:
         yield app
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _setup(app) -> tuple[int, int, int]:
