@@ -21,7 +21,7 @@ from flask_login import current_user
 from werkzeug.local import LocalProxy
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from awards.api.auth import ApiBlueprint
 from awards.core.errors import NotFound, ValidationFailed
@@ -349,7 +349,7 @@ def _council(council_id: int) -> Council:
 
 
 def _session(session_id: int) -> CouncilSession:
-    session = db.session.get(CouncilSession, session_id)
+    session = db.session.get(CouncilSession, session_id, options=[joinedload(CouncilSession.council)])
     if session is None:
         raise NotFound()
     _visible(session.council)

@@ -1,14 +1,19 @@
 """How a request becomes a user: the session cookie, or ``Authorization: Bearer <token>`` for the API."""
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 from flask import g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from awards.core.models import utcnow
 from awards.extensions import db
 from awards.org.models import ApiToken, User
+
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 def user_from_bearer() -> User | None:
@@ -23,10 +28,18 @@ def _user_from_bearer() -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    api_token = db.session.scalar(ApiToken.lookup(token.strip()))
+    # The user with the token (one query, not two); its roles follow by their own selectin load.
+    api_token = db.session.scalar(ApiToken.lookup(token.strip()).options(joinedload(ApiToken.user)))
     if api_token is None or not api_token.user.active:
         return None
-    api_token.last_used_at = utcnow()
+    now = utcnow()
+    last = api_token.last_used_at
+    if last is not None and last.tzinfo is None:  # SQLite hands it back without its zone (stored in UTC)
+        last = last.replace(tzinfo=UTC)
+    # "Last used" to the minute: a client calling many times a minute (members voting at once) would otherwise
+    # write the token row on every call, contending for it and costing a write per read.
+    if last is None or now - last >= LAST_USED_PRECISION:
+        api_token.last_used_at = now
     return api_token.user
 
 

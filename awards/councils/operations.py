@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -82,11 +83,16 @@ def is_secretary(user: User, council: Council) -> bool:
 def member_of(user: User, council: Council) -> CouncilMember | None:
     if user.person_id is None:
         return None
-    if "members" not in council.__dict__ and council.id is not None:
-        # One row, not the whole membership: a ballot of a 100-member council would load 100 members.
-        return db.session.scalar(select(CouncilMember).where(CouncilMember.council_id == council.id,
-                                                             CouncilMember.person_id == user.person_id))
-    return next((m for m in council.members if m.person_id == user.person_id), None)
+    if "members" in council.__dict__ or council.id is None:
+        return next((m for m in council.members if m.person_id == user.person_id), None)
+    # One row, not the whole membership (a ballot of a 100-member council would load 100 members), and once
+    # per request: the access check and the operation both ask.
+    seats = g.setdefault("council_seats", {}) if has_request_context() else {}
+    key = (council.id, user.person_id)
+    if key not in seats:
+        seats[key] = db.session.scalar(select(CouncilMember).where(CouncilMember.council_id == council.id,
+                                                                   CouncilMember.person_id == user.person_id))
+    return seats[key]
 
 
 def is_chair(user: User, council: Council) -> bool:

@@ -18,6 +18,7 @@ from awards.api import register_api_blueprint
 from awards.api.auth import ApiBlueprint, authenticate
 from awards.extensions import db as _db
 from awards.org.models import ApiToken, Gender, RatingLevel
+from awards.org.operations import issue_api_token
 from awards.org.operations import assign, rename_unit, set_rating
 from tests.conftest import SuiteConfig
 from tests.api_checks import NOT_FOUND_BODY, assert_matches_spec, count_statements, deref, token_for
@@ -79,12 +80,39 @@ def test_anonymous_requests_get_401_json(call, staff, path):
 
 
 def test_a_token_authenticates_and_records_its_use(call, db, org):
-    token = token_for(org.proposer)
+    token = issue_api_token(org.proposer)
+    assert db.session.scalar(ApiToken.lookup(token)).last_used_at is None
     response = call(f"{API}/units", token=token)
     assert response.status_code == 200
     assert codes(response.get_json()) == ["DT-A"]
     api_token = db.session.scalar(ApiToken.lookup(token))
     assert api_token.last_used_at is not None
+
+
+def test_last_use_is_recorded_to_the_minute_not_on_every_call(call, db, org):
+    from datetime import timedelta
+
+    from awards.core.models import utcnow
+
+    token = token_for(org.proposer)
+    api_token = db.session.scalar(ApiToken.lookup(token))
+    recent = utcnow() - timedelta(seconds=20)
+    api_token.last_used_at = recent
+    db.session.commit()
+    assert call(f"{API}/units", token=token).status_code == 200
+    db.session.refresh(api_token)
+    assert abs(_aware(api_token.last_used_at) - recent) < timedelta(seconds=1)  # not written again
+    api_token.last_used_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert call(f"{API}/units", token=token).status_code == 200
+    db.session.refresh(api_token)
+    assert utcnow() - _aware(api_token.last_used_at) < timedelta(minutes=1)
+
+
+def _aware(moment):
+    from datetime import UTC
+
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def test_a_token_does_not_sign_in_the_next_request(call, org):
