@@ -72,6 +72,18 @@ def _fire(page, trigger: str, **fields: str) -> None:
     page.wait_for_load_state()
 
 
+def _fire_and_check(page, url: str, trigger: str, *, state: tuple[str, str], step: str, user: str,
+                    **fields: str) -> dict:
+    """Fire ``trigger`` from the nomination page, stay on it, see ``state`` and the history row of ``step`` by
+    ``user`` with the comment given (if any); returns that row."""
+    _fire(page, trigger, **fields)
+    assert page.url == url, page.locator("main").inner_text()
+    assert _state(page) == state
+    row = _step(page, step)
+    assert _by(row["actor"], user) and row["comment"] == fields.get("comment"), row
+    return row
+
+
 def _step(page, label: str) -> dict:
     """The latest history row of the step ``label``: its actor, comment and recorded references."""
     rows = page.locator("#history .history-row")
@@ -104,11 +116,8 @@ def test_posting_opens_a_window_refuses_an_early_close_and_closes_an_ended_one(p
     secretary.goto(url)
     today = date.today()
     note = "Công khai trên cổng thông tin điện tử của Cục"
-    _fire(secretary, "open_posting", start=today.strftime("%d/%m/%Y"), working_days="5", comment=note)
-    assert secretary.url == url, secretary.locator("main").inner_text()
-    assert _state(secretary) == ("posted", "Đang công khai")
-    step = _step(secretary, "Công khai")
-    assert _by(step["actor"], "secretary") and step["comment"] == note, step
+    _fire_and_check(secretary, url, "open_posting", state=("posted", "Đang công khai"), step="Công khai",
+                    user="secretary", start=today.strftime("%d/%m/%Y"), working_days="5", comment=note)
     window = secretary.locator("dt:text-is('Thời gian công khai') + dd").inner_text()
     assert window.startswith(today.strftime("%d/%m/%Y") + " – "), window
     end = window.split(" – ")[1].strip()
@@ -165,11 +174,8 @@ def test_sent_back_with_a_reason_then_edited_and_resubmitted(page_for, live_serv
     shot(secretary, "send-back-without-reason")
 
     reason = "Bổ sung số liệu thi hành án tháng 9 vào báo cáo thành tích"
-    _fire(secretary, "send_back", comment=reason)
-    assert secretary.url == url, secretary.locator("main").inner_text()
-    assert _state(secretary) == ("returned", "Trả lại")
-    step = _step(secretary, "Trả lại để bổ sung")
-    assert _by(step["actor"], "secretary") and step["comment"] == reason, step
+    _fire_and_check(secretary, url, "send_back", state=("returned", "Trả lại"), step="Trả lại để bổ sung",
+                    user="secretary", comment=reason)
 
     # The proposer sees it returned, with the reason in its history, fixes the summary and sends it again.
     proposer = page_for("proposer")
@@ -186,11 +192,8 @@ def test_sent_back_with_a_reason_then_edited_and_resubmitted(page_for, live_serv
     proposer.wait_for_url(url)
     assert summary in proposer.locator("main").inner_text()
     note = "Đã bổ sung theo yêu cầu của thường trực"
-    _fire(proposer, "submit", comment=note)
-    assert proposer.url == url, proposer.locator("main").inner_text()
-    assert _state(proposer) == ("submitted", "Đã gửi")
-    step = _step(proposer, "Gửi đề nghị")
-    assert _by(step["actor"], "proposer") and step["comment"] == note, step
+    _fire_and_check(proposer, url, "submit", state=("submitted", "Đã gửi"), step="Gửi đề nghị", user="proposer",
+                    comment=note)
     shot(proposer, "resubmitted")
 
 
@@ -200,11 +203,8 @@ def test_the_proposer_withdraws_and_the_secretary_rejects_with_a_reason(page_for
     assert url, "no draft or returned nomination left in the demo"
     proposer.goto(url)
     note = "Đơn vị rút hồ sơ để đề nghị vào đợt sau"
-    _fire(proposer, "withdraw", comment=note)
-    assert proposer.url == url, proposer.locator("main").inner_text()
-    assert _state(proposer) == ("withdrawn", "Đã rút")
-    step = _step(proposer, "Rút hồ sơ")
-    assert _by(step["actor"], "proposer") and step["comment"] == note, step
+    _fire_and_check(proposer, url, "withdraw", state=("withdrawn", "Đã rút"), step="Rút hồ sơ", user="proposer",
+                    comment=note)
     assert proposer.locator("#no-actions").count() == 1  # a withdrawn nomination goes nowhere
     shot(proposer, "withdrawn")
 
@@ -212,11 +212,8 @@ def test_the_proposer_withdraws_and_the_secretary_rejects_with_a_reason(page_for
     url = _before_council(secretary, live_server)
     secretary.goto(url)
     reason = "Thành tích nêu trong báo cáo không thuộc năm thi đua đề nghị"
-    _fire(secretary, "reject", comment=reason)
-    assert secretary.url == url, secretary.locator("main").inner_text()
-    assert _state(secretary) == ("rejected", "Không chấp nhận")
-    step = _step(secretary, "Không chấp nhận")
-    assert _by(step["actor"], "secretary") and step["comment"] == reason, step
+    _fire_and_check(secretary, url, "reject", state=("rejected", "Không chấp nhận"), step="Không chấp nhận",
+                    user="secretary", comment=reason)
     shot(secretary, "rejected")
 
 
@@ -237,11 +234,8 @@ def test_the_approver_refers_a_ministers_award_upward(page_for, live_server):
     approver.goto(url)
     deciding = approver.locator("dt:text-is('Cấp xét') + dd").inner_text()
     note = "Trình Tổng cục đề nghị Bộ trưởng tặng Bằng khen"
-    _fire(approver, "refer", comment=note)
-    assert approver.url == url, approver.locator("main").inner_text()
-    assert _state(approver) == ("referred", "Đã trình cấp trên")
-    step = _step(approver, "Trình cấp trên")
-    assert _by(step["actor"], "approver") and step["comment"] == note, step
+    _fire_and_check(approver, url, "refer", state=("referred", "Đã trình cấp trên"), step="Trình cấp trên",
+                    user="approver", comment=note)
     shot(approver, "referred")
 
     # The linked nomination at the level above: submitted there by the approver, linked back to this one.
@@ -265,10 +259,7 @@ def test_hr_revokes_a_decided_nomination_with_the_revoking_decision(page_for, li
     assert url, "no decided nomination left in the demo"
     hr.goto(url)
     reason = "Phát hiện kê khai không đúng số liệu thi hành án trong năm xét khen thưởng"
-    _fire(hr, "revoke", revoking_decision="52/QĐ-CTHADS", comment=reason)
-    assert hr.url == url, hr.locator("main").inner_text()
-    assert _state(hr) == ("revoked", "Đã thu hồi")
-    step = _step(hr, "Thu hồi")
-    assert _by(step["actor"], "hr") and step["comment"] == reason, step
+    step = _fire_and_check(hr, url, "revoke", state=("revoked", "Đã thu hồi"), step="Thu hồi", user="hr",
+                           revoking_decision="52/QĐ-CTHADS", comment=reason)
     assert step["details"] == ["Số quyết định thu hồi: 52/QĐ-CTHADS"], step
     shot(hr, "revoked")
