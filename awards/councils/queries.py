@@ -6,6 +6,7 @@ people who sit on it, whatever their roles. Anyone else in scope gets 403, anyon
 from __future__ import annotations
 
 from sqlalchemy import Select, false, or_, select
+from sqlalchemy.orm import selectinload
 
 from awards.catalogue.models import Award
 from awards.core.errors import NotFound
@@ -32,7 +33,11 @@ def councils_for(user: User) -> Select:
     clauses = [Council.id.in_(_seat_council_ids(user))]
     if units:
         clauses.append(Council.unit_id.in_(units))
-    return select(Council).where(or_(*clauses)).order_by(Council.year.desc(), Council.unit_id, Council.id)
+    # The list shows each council's unit, member and session counts: loaded together, not once per row.
+    return (select(Council).where(or_(*clauses))
+            .options(selectinload(Council.members), selectinload(Council.sessions),
+                     selectinload(Council.unit).selectinload(Unit.names))
+            .order_by(Council.year.desc(), Council.unit_id, Council.id))
 
 
 def council_access(user: User, council: Council | None) -> str | None:

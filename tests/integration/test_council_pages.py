@@ -90,6 +90,25 @@ def test_the_list_shows_councils_in_scope_and_to_those_who_sit_on_them(world, as
     assert as_user(dt_viewer).get(f"/councils/{world.council.id}").status_code == 403
 
 
+def test_the_list_takes_a_fixed_number_of_statements(world, as_user):
+    from tests.api_checks import count_statements
+
+    client = as_user(world.org.secretary)
+
+    def statements() -> int:
+        db.session.expire_all()
+        with count_statements(db) as seen:
+            assert client.get("/councils/").status_code == 200
+        return len(seen)
+
+    before = statements()
+    for year in (2019, 2020, 2022):
+        ops.create_council(actor=world.org.secretary, unit=world.org.dt, year=year,
+                           members=[(p, "chair" if i == 0 else "member") for i, p in enumerate(world.people[:3])])
+        db.session.commit()
+    assert statements() == before
+
+
 def test_the_council_page_lists_members_and_roles(world, as_user):
     page = text(as_user(world.users[5]).get(f"/councils/{world.council.id}"))
     for person in world.people:
