@@ -151,10 +151,6 @@ class CouncilSession(Versioned, Timestamped, Base):
     minutes: Mapped[StoredDocument | None] = relationship(foreign_keys=[minutes_id])
     tally: Mapped[StoredDocument | None] = relationship(foreign_keys=[tally_id])
 
-    @property
-    def deciding_unit_id(self) -> int:
-        return self.council.unit_id
-
 
 class AgendaItem(Base):
     """One nomination (or, before an initiative council, one initiative) on a session's agenda.
