@@ -15,9 +15,13 @@ from awards.councils import operations as ops
 from awards.councils.models import AgendaItem, CouncilKind, CouncilSession, MemberRole, StoredDocument, VoterMark
 from awards.councils.voting import Threshold, share_text
 from awards.extensions import db
+from awards.initiatives.models import InitiativeScope
 
 ROLE_VI = {MemberRole.CHAIR: "Chủ tịch Hội đồng", MemberRole.VICE_CHAIR: "Phó Chủ tịch Hội đồng",
            MemberRole.SECRETARY: "Thư ký Hội đồng", MemberRole.MEMBER: "Ủy viên"}
+# Documents are Vietnamese whatever the reader's UI language, so not initiatives.labels (translated msgids).
+SCOPE_VI = {InitiativeScope.BASE: "cấp cơ sở", InitiativeScope.MINISTRY: "cấp bộ, ngành",
+            InitiativeScope.NATIONAL: "toàn quốc"}
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # the minutes print the local time of the meeting
 COUNCIL_VI = {CouncilKind.AWARDS: "Hội đồng Thi đua - Khen thưởng", CouncilKind.INITIATIVES: "Hội đồng sáng kiến",
               CouncilKind.CLUSTER: "Cụm thi đua"}
@@ -36,7 +40,7 @@ def _subject(item: AgendaItem, on) -> dict[str, str]:
     i = item.initiative
     authors = ", ".join(a.person.full_name for a in i.authors)
     return {"nominee": f"{i.title} ({authors})" if authors else i.title, "unit": i.unit.name_on(on),
-            "award": "Công nhận sáng kiến"}
+            "award": f"Công nhận sáng kiến {SCOPE_VI[item.scope or InitiativeScope.BASE]}"}
 
 
 def _common(session: CouncilSession) -> dict[str, Any]:

@@ -11,11 +11,14 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMu
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from awards.admin.forms import AdminForm, VnDateField, options
-from awards.councils.models import MemberRole
+from awards.councils.models import CouncilKind, MemberRole
 
 ROLE_LABELS = {MemberRole.CHAIR: _l("Chủ tịch"), MemberRole.VICE_CHAIR: _l("Phó Chủ tịch"),
                MemberRole.SECRETARY: _l("Thư ký"), MemberRole.MEMBER: _l("Ủy viên")}
 CHOICE_LABELS = (("yes", _l("Đồng ý")), ("no", _l("Không đồng ý")))
+# The kinds set up from the council page (a cluster's council comes with the cluster scoring).
+KIND_CHOICES = ((CouncilKind.AWARDS.value, _l("Hội đồng Thi đua - Khen thưởng")),
+                (CouncilKind.INITIATIVES.value, _l("Hội đồng sáng kiến")))
 
 
 def _int_or_none(value):
@@ -30,6 +33,7 @@ class CouncilForm(AdminForm):
     year = IntegerField(_l("Năm thi đua"), validators=[InputRequired(message=_l("Vui lòng nhập năm.")),
                                                         NumberRange(1990, 2100)])
     name = StringField(_l("Tên Hội đồng (để trống: tên theo đơn vị)"), validators=[Length(max=300)])
+    kind = SelectField(_l("Loại Hội đồng"), choices=options(KIND_CHOICES), default=CouncilKind.AWARDS.value)
 
 
 class SessionForm(AdminForm):
@@ -37,6 +41,8 @@ class SessionForm(AdminForm):
     place = StringField(_l("Địa điểm"), validators=[Length(max=300)])
     number = StringField(_l("Số biên bản"), validators=[Length(max=40)], render_kw={"placeholder": "12/BB-HĐTĐKT"})
     nomination_ids = SelectMultipleField(_l("Hồ sơ đưa ra Hội đồng"), coerce=int, choices=[])
+    # Before an initiative council; each one's proposed scope comes as ``scope-<initiative id>`` (read by the view).
+    initiative_ids = SelectMultipleField(_l("Sáng kiến đưa ra Hội đồng"), coerce=int, choices=[])
 
 
 class VersionForm(AdminForm):

@@ -194,11 +194,15 @@ def create_session(*, actor: User, council: Council, held_on: date, place: str =
             items.append(AgendaItem(nomination=n, nomination_id=n.id, secret=n.award.secret_ballot
                                     or council.kind == CouncilKind.CLUSTER))
     initiatives = {i.id: i for i in db.session.scalars(select(Initiative).where(Initiative.id.in_(initiative_ids)))}
+    busy_initiatives = set(db.session.scalars(select(AgendaItem.initiative_id).join(CouncilSession).where(
+        AgendaItem.initiative_id.in_(initiative_ids), CouncilSession.state != SessionState.CLOSED)))
     for iid in initiative_ids:
         i = initiatives.get(iid)
         scope = (scopes or {}).get(iid) or InitiativeScope.BASE.value
         if i is None or i.state != "under_evaluation" or i.unit_id not in _subtree(council.unit_id):
             errors.append(_("Sáng kiến %(id)s không ở trạng thái chờ đánh giá tại đơn vị này.", id=iid))
+        elif iid in busy_initiatives:
+            errors.append(_("Sáng kiến %(id)s đã có trong chương trình một phiên họp khác chưa bế mạc.", id=iid))
         elif scope not in {s.value for s in InitiativeScope}:
             errors.append(_("Phạm vi công nhận sáng kiến %(id)s không hợp lệ.", id=iid))
         else:

@@ -13,6 +13,7 @@ from awards.core.errors import NotFound
 from awards.councils.models import (AgendaItem, Council, CouncilMember, CouncilSession, RoundState, SessionState,
                                     VoterMark, VotingRound)
 from awards.extensions import db
+from awards.initiatives.models import Initiative, InitiativeAuthor
 from awards.nominations.models import Nomination
 from awards.org.models import Person, Role, Unit, User
 from awards.org.permissions import subtree_ids, visible_unit_ids
@@ -99,6 +100,18 @@ def waiting_nominations(council: Council) -> list[Nomination]:
         .where(Nomination.state == "in_council", Nomination.deciding_unit_id == council.unit_id,
                Nomination.id.not_in(busy))
         .order_by(Award.rank, Award.code, Nomination.id)))
+
+
+def waiting_initiatives(council: Council) -> list[Initiative]:
+    """Initiatives under evaluation in the council unit's subtree and on no other unclosed agenda, by year and code."""
+    busy = (select(AgendaItem.initiative_id).join(CouncilSession, AgendaItem.session_id == CouncilSession.id)
+            .where(CouncilSession.state != SessionState.CLOSED, AgendaItem.initiative_id.is_not(None)))
+    return list(db.session.scalars(
+        select(Initiative)
+        .where(Initiative.state == "under_evaluation", Initiative.unit_id.in_(subtree_ids([council.unit_id])),
+               Initiative.id.not_in(busy))
+        .options(selectinload(Initiative.authors).selectinload(InitiativeAuthor.person))
+        .order_by(Initiative.year, Initiative.code)))
 
 
 def open_ballots(user: User) -> list[dict]:

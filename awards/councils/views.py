@@ -26,6 +26,8 @@ from awards.councils.models import (Council, CouncilKind, CouncilSession, Member
                                     VotingRound)
 from awards.councils.voting import share_text
 from awards.extensions import db
+from awards.initiatives.labels import SCOPE_LABELS
+from awards.initiatives.models import InitiativeScope
 from awards.nominations.views import award_name
 from awards.org.models import Unit
 from awards.org.permissions import require
@@ -142,7 +144,7 @@ def new():
         chosen = {person.id: role for person, role in members}
         try:
             council = ops.create_council(actor=current_user, unit=unit, year=form.year.data, members=members,
-                                         name=(form.name.data or "").strip())
+                                         name=(form.name.data or "").strip(), kind=form.kind.data)
         except AwardsError as failure:
             db.session.rollback()
             error = _error(failure)
@@ -181,7 +183,7 @@ def session_new(council_id: int):
     council = _council(council_id)
     _require_secretary(council)
     if council.kind == CouncilKind.INITIATIVES:
-        raise NotFound(_("Phiên họp của Hội đồng sáng kiến được lập qua API."))
+        return _initiative_session_new(council)
     waiting = queries.waiting_nominations(council)
     form = SessionForm()
     form.nomination_ids.choices = options((n.id, str(n.id)) for n in waiting)
@@ -203,6 +205,33 @@ def session_new(council_id: int):
     status = (error or {}).get("status", 422 if form.is_submitted() else 200)
     return render_template("councils/session_new.html", council=council, form=form, groups=list(groups.items()),
                            selected=set(form.nomination_ids.data or []), error=error), status
+
+
+def _initiative_session_new(council: Council):
+    """The agenda of an initiative council: initiatives under evaluation in its unit's subtree, each with the scope
+    it is proposed to be recognised at (cơ sở unless the secretariat says otherwise)."""
+    waiting = queries.waiting_initiatives(council)
+    form = SessionForm()
+    form.initiative_ids.choices = options((i.id, str(i.id)) for i in waiting)
+    scopes = {i.id: request.form.get(f"scope-{i.id}") or InitiativeScope.BASE.value for i in waiting}
+    error = None
+    if form.validate_on_submit():
+        chosen = form.initiative_ids.data or []
+        try:
+            session = ops.create_session(actor=current_user, council=council, held_on=form.held_on.data,
+                                         place=(form.place.data or "").strip(), number=(form.number.data or "").strip(),
+                                         initiative_ids=chosen, scopes={i: scopes[i] for i in chosen})
+        except AwardsError as failure:
+            db.session.rollback()
+            error = _error(failure)
+            waiting = queries.waiting_initiatives(council)
+        else:
+            flash(_("Đã lập phiên họp với %(n)s sáng kiến.", n=len(session.items)), "success")
+            return redirect(url_for("councils.session", session_id=session.id))
+    status = (error or {}).get("status", 422 if form.is_submitted() else 200)
+    return render_template("councils/session_new.html", council=council, form=form, initiatives=waiting,
+                           scopes=scopes, scope_labels=SCOPE_LABELS, groups=[],
+                           selected=set(form.initiative_ids.data or []), error=error), status
 
 
 def _round_rows(session: CouncilSession, voting_round: VotingRound, tally: dict) -> list[dict]:

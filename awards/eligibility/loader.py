@@ -317,7 +317,7 @@ def _initiatives(batch: Batch, subject_column, ids: Ids, first: int, last: int, 
             use = UseRef(award, use_year, person_code or unit_code)
             batch.uses[code] = use
             used_for = use.label()
-        # Until the initiative workflow exists, an initiative is recognised unless its state says otherwise.
+        # Only a recognised initiative (imported as such, or recognised by the initiative council) counts.
         recognised = scope is not None and state == "recognised"
         found[subject_id].append(InitiativeFact(code, title, y, scope.value if recognised else None, used_for))
     return found

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from awards.admin.forms import AdminForm, VersionForm, VnDateField, options, placeholder
@@ -71,6 +71,25 @@ class InitiativeCreateForm(InitiativeForm):
 
 class InitiativeEditForm(InitiativeForm, VersionForm):
     pass
+
+
+class RegisterForm(InitiativeCreateForm):
+    """An initiative registered for evaluation: no scope and no decision, those come from the council."""
+
+    scope = None
+    decision_no = None
+    decision_date = None
+
+
+class ActionForm(VersionForm):
+    """One workflow step from the initiative page; scope and decision matter only when the head recognises it."""
+
+    trigger = HiddenField()
+    comment = TextAreaField(_l("Ý kiến, lý do"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 2})
+    scope = SelectField(_l("Phạm vi công nhận"), coerce=_scope_or_none, validators=[Optional()],
+                        choices=placeholder(_l("— Chọn —")) + options(choices(SCOPE_LABELS)))
+    decision_no = StringField(_l("Số quyết định công nhận"), validators=[Optional(), Length(max=80)])
+    decision_date = VnDateField(_l("Ngày quyết định công nhận"), validators=[Optional()])
 
 
 class UseForm(VersionForm):

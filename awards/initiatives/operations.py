@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -14,11 +15,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
 from awards.catalogue.models import Award, AwardHolding, NomineeType
-from awards.core.errors import ValidationFailed
+from awards.core.errors import PermissionDenied, StaleRecord, ValidationFailed
 from awards.extensions import db
 from awards.imports.models import ImportBatch
 from awards.initiatives.models import Initiative, InitiativeAuthor, InitiativeScope, InitiativeUse
-from awards.org.models import Person, Unit
+from awards.nominations.actors import actor_for
+from awards.nominations.operations import NotAllowedNow
+from awards.org.models import Person, Role, Unit, User
+from awards.org.permissions import can_view_unit
+from workflows import engine
+from workflows.engine import Refused, TransitionRecord
+
+# Who may register an initiative of a unit for evaluation: its proposer (the unit's emulation officer), HR or an
+# admin over it. Evaluating it is the secretariat's, recognising it the council's (or the head's).
+REGISTRARS = (Role.PROPOSER, Role.HR, Role.ADMIN)
 
 
 def _touch(initiative: Initiative) -> None:
@@ -31,11 +41,14 @@ def save_initiative(code: str, *, title: str, authors: Sequence[Person], unit: U
                     scope: InitiativeScope | None, decision_no: str = "", decision_date: date | None = None,
                     import_batch: ImportBatch | None = None) -> Initiative:
     """Create the initiative ``code`` or update it in place; ``authors`` replace the previous ones, in order."""
-    if not authors:
-        raise ValidationFailed(_("Sáng kiến phải có ít nhất một tác giả."))
-    if len({p.id for p in authors}) != len(authors):
-        raise ValidationFailed(_("Một tác giả được nêu hai lần."))
+    _check_authors(authors)
     initiative = db.session.scalar(select(Initiative).where(Initiative.code == code))
+    if initiative is not None and initiative.state != "recognised" \
+            and (scope is not None or decision_no or decision_date is not None):
+        # Scope and decision of an initiative in evaluation come from the initiative council (or the head), through
+        # the workflow: written here they would make it count for an award it has not been recognised for.
+        raise ValidationFailed(_("Sáng kiến “%(code)s” đang trong quy trình đánh giá: phạm vi và quyết định công "
+                                 "nhận do Hội đồng sáng kiến quyết định.", code=code))
     if initiative is None:
         initiative = Initiative(code=code)
         db.session.add(initiative)
@@ -55,6 +68,85 @@ def save_initiative(code: str, *, title: str, authors: Sequence[Person], unit: U
         initiative.authors.extend(InitiativeAuthor(person=p, position=i) for i, p in enumerate(authors))
     db.session.flush()
     return initiative
+
+
+def _check_authors(authors: Sequence[Person]) -> None:
+    if not authors:
+        raise ValidationFailed(_("Sáng kiến phải có ít nhất một tác giả."))
+    if len({p.id for p in authors}) != len(authors):
+        raise ValidationFailed(_("Một tác giả được nêu hai lần."))
+
+
+def register_initiative(code: str, *, actor: User, title: str, authors: Sequence[Person], unit: Unit,
+                        year: int) -> Initiative:
+    """Register a new initiative of ``unit`` for evaluation: state ``registered``, no scope and no decision yet.
+
+    The actor needs the proposer, HR or admin role over the unit. The secretariat then puts it before the
+    initiative council (``transition(…, "start_evaluation")``), whose vote recognises it at a scope or not.
+    """
+    if not can_view_unit(actor, unit, REGISTRARS):
+        raise PermissionDenied()
+    _check_authors(authors)
+    if db.session.scalar(select(Initiative.id).where(Initiative.code == code)) is not None:
+        raise ValidationFailed(_("Mã sáng kiến “%(code)s” đã tồn tại.", code=code))
+    initiative = Initiative(code=code, title=title, unit=unit, year=year, scope=None, decision_no="",
+                            decision_date=None, state=str(engine.definition("initiative").initial))
+    initiative.authors.extend(InitiativeAuthor(person=p, position=i) for i, p in enumerate(authors))
+    db.session.add(initiative)
+    db.session.flush()
+    return initiative
+
+
+def available_triggers(initiative: Initiative, user: User) -> list[str]:
+    """The workflow steps ``user`` may take on the initiative now (guards aside), in the definition's order."""
+    return engine.available(initiative, actor_for(user))
+
+
+def workflow_roles(initiative: Initiative, user: User) -> set[str]:
+    """The user's roles that count for this initiative's workflow (scoped to its unit)."""
+    return actor_for(user).roles_for(initiative)
+
+
+def _refusal(exc: Refused):
+    message = " ".join(exc.reasons) or None
+    if exc.code == "role":
+        return PermissionDenied(message)
+    if exc.code == "state":
+        return NotAllowedNow(message)
+    return ValidationFailed(message, details=list(exc.reasons))
+
+
+def transition(initiative: Initiative, trigger: str, *, actor: User, comment: str | None = None,
+               version: int | str | None = None, scope: InitiativeScope | str | None = None, decision_no: str = "",
+               decision_date: date | None = None) -> TransitionRecord:
+    """Fire ``trigger`` on the initiative as ``actor`` (a User; the council applies its outcomes as the system).
+
+    ``recognise`` by the head (outside a council session) needs the scope and records the decision with it;
+    the engine checks the state, the role (secretariat or approver over the initiative's unit) and the comment
+    a refusal needs. Refusals become 403 (role), 409 (state) or 422 (anything else).
+    """
+    if version is not None and str(version).strip() != str(initiative.version):
+        raise StaleRecord()  # a page loaded before someone else's step (or no version at all): never blind
+    who = actor_for(actor) if isinstance(actor, User) else actor
+    data: dict[str, Any] = {}
+    saved = (initiative.scope, initiative.decision_no, initiative.decision_date)
+    if trigger == "recognise" and trigger in engine.available(initiative, who):
+        if scope in (None, ""):
+            raise ValidationFailed(_("Chọn phạm vi công nhận sáng kiến."))
+        # Written before the state, in the same UPDATE: a recognised initiative always has its scope.
+        initiative.scope = InitiativeScope(scope)
+        initiative.decision_no = (decision_no or "").strip()[:80]
+        initiative.decision_date = decision_date
+        data = {"scope": initiative.scope.value, "decision_no": initiative.decision_no,
+                "decision_date": decision_date.isoformat() if decision_date else None}
+    try:
+        with db.session.no_autoflush:
+            record = engine.fire(initiative, trigger, actor=who, comment=comment, **data)
+    except Refused as exc:
+        initiative.scope, initiative.decision_no, initiative.decision_date = saved
+        raise _refusal(exc) from None
+    db.session.flush()
+    return record
 
 
 def describe_use(use: InitiativeUse) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from awards.catalogue.models import Award, AwardHolding, NomineeType
 from awards.extensions import db
 from awards.initiatives.models import Initiative, InitiativeAuthor, InitiativeScope, InitiativeUse
+from awards.nominations.models import TransitionLog
 from awards.org.models import Person, Unit, User
 from awards.org.permissions import scoped
 from awards.org.queries import contains_folded, search_terms
@@ -70,3 +71,10 @@ def awards_for(subject_type: str) -> list[Award]:
     if excluded is not None:
         stmt = stmt.where(Award.nominee_type != excluded)
     return list(db.session.scalars(stmt.order_by(Award.rank, Award.code)))
+
+
+def history(initiative: Initiative) -> list[TransitionLog]:
+    """The initiative's workflow steps (evaluation, the council's outcome), oldest first."""
+    return list(db.session.scalars(select(TransitionLog).where(
+        TransitionLog.workflow == Initiative.workflow_name, TransitionLog.record_id == initiative.id)
+        .order_by(TransitionLog.at, TransitionLog.id)))

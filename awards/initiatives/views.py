@@ -1,7 +1,10 @@
-"""Initiative pages: the list (scoped by the initiative's unit), a detail page, create/edit, record/release the use.
+"""Initiative pages: the list (scoped by the initiative's unit), a detail page, create/edit, record/release the use,
+registration for evaluation and the workflow steps (evaluation by the secretariat, recognition by the head).
 
 Reading needs any role over the initiative's unit; changing needs admin or HR over it. Order of the checks
 on a change: the role somewhere (else 403), the initiative in scope (else 404), the role over its unit (else 403).
+Registering needs the proposer, HR or admin role over the unit; a workflow step the secretariat or the approver
+role over it (the operation and the engine check the step itself).
 """
 from __future__ import annotations
 
@@ -13,19 +16,28 @@ from sqlalchemy import select
 from awards.admin.forms import VersionForm, placeholder, unit_choices
 from awards.admin.operations import check_version
 from awards.catalogue.models import Award
-from awards.core.errors import ValidationFailed
+from awards.core.errors import AwardsError, ValidationFailed
 from awards.extensions import db
 from awards.initiatives import operations, queries
-from awards.initiatives.forms import InitiativeCreateForm, InitiativeEditForm, UseForm, split_codes
+from awards.initiatives.forms import (ActionForm, InitiativeCreateForm, InitiativeEditForm, RegisterForm, UseForm,
+                                      split_codes)
 from awards.initiatives.labels import SCOPE_LABELS
 from awards.initiatives.models import Initiative, InitiativeScope
+from awards.nominations.views import local_time, state_label, trigger_label
 from awards.org.labels import label
 from awards.org.models import Person, Unit
 from awards.org.permissions import (STAFF_MANAGERS, can_manage_staff, can_view_person, get_visible_or_404,
                                     manages_staff_anywhere, require, visible_unit_ids)
 
+from workflows.engine import definition
+
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
 INVALID = 422
+FLOW = definition("initiative")
+STATE_COLOURS = {"registered": "secondary", "under_evaluation": "primary", "recognised": "success",
+                 "not_recognised": "danger"}
+# The roles a workflow step on an initiative may need (anyone else gets 403 before the state is looked at).
+WORKFLOW_ROLES = {"secretary", "approver"}
 
 
 @bp.app_context_processor
@@ -33,7 +45,9 @@ def _initiative_helpers() -> dict:
     # App-wide: the person and unit pages (org blueprint) include sections that read these.
     return {"initiatives_of": queries.initiatives_of, "award_holdings": queries.holdings,
             "scope_label": lambda scope: label(SCOPE_LABELS, scope), "describe_use": operations.describe_use,
-            "can_view_person": can_view_person}
+            "can_view_person": can_view_person,
+            "initiative_state_label": lambda state: state_label(state, FLOW),
+            "initiative_state_colour": lambda state: STATE_COLOURS.get(state, "secondary")}
 
 
 def _visible(code: str) -> Initiative:
@@ -73,9 +87,25 @@ def _authors(form) -> list[Person] | None:
 
 
 def _fields(form) -> dict:
-    return {"title": form.title.data.strip(), "unit": db.session.get(Unit, form.unit_id.data),
-            "year": form.year.data, "scope": form.scope.data,
-            "decision_no": (form.decision_no.data or "").strip(), "decision_date": form.decision_date.data}
+    fields = {"title": form.title.data.strip(), "unit": db.session.get(Unit, form.unit_id.data),
+              "year": form.year.data, "scope": None, "decision_no": "", "decision_date": None}
+    if "scope" in form:  # an initiative in evaluation has no scope or decision field: the council records them
+        fields.update(scope=form.scope.data, decision_no=(form.decision_no.data or "").strip(),
+                      decision_date=form.decision_date.data)
+    return fields
+
+
+def _registrar_units() -> list[Unit]:
+    ids = visible_unit_ids(current_user, operations.REGISTRARS)
+    return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.code))) if ids else []
+
+
+def _in_evaluation_form(form, initiative: Initiative):
+    """Scope and decision are the council's to write once an initiative entered the workflow."""
+    if initiative.state != "recognised":
+        for name in ("scope", "decision_no", "decision_date"):
+            del form[name]
+    return form
 
 
 @bp.route("")
@@ -91,7 +121,8 @@ def index():
     filters = {k: v for k, v in (("year", year), ("scope", scope and scope.value), ("q", q)) if v}
     return render_template("initiatives/list.html", page=page, years=queries.initiative_years(current_user),
                            scope_labels=SCOPE_LABELS, filters=filters, year=year, scope=scope, q=q,
-                           can_create=manages_staff_anywhere(current_user))
+                           can_create=manages_staff_anywhere(current_user),
+                           can_register=bool(visible_unit_ids(current_user, operations.REGISTRARS)))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -113,14 +144,57 @@ def new():
     return render_template("initiatives/new.html", form=form), status
 
 
-def _detail_page(initiative: Initiative, *, use_form: UseForm | None = None, status: int = 200):
+@bp.route("/register", methods=["GET", "POST"])
+@login_required
+def register():
+    units = _registrar_units()
+    require(bool(units))
+    form = RegisterForm()
+    form.unit_id.choices = placeholder(_("— Chọn đơn vị —")) + unit_choices(units)
+    if form.validate_on_submit():
+        authors = _authors(form)
+        if authors is not None:
+            try:
+                initiative = operations.register_initiative(
+                    form.code.data.strip(), actor=current_user, title=form.title.data.strip(), authors=authors,
+                    unit=db.session.get(Unit, form.unit_id.data), year=form.year.data)
+            except ValidationFailed as exc:
+                form.code.errors.append(exc.message)
+            else:
+                flash(_("Đã đăng ký sáng kiến %(code)s để đánh giá.", code=initiative.code), "success")
+                return redirect(url_for("initiatives.detail", code=initiative.code))
+    status = INVALID if form.is_submitted() else 200
+    return render_template("initiatives/register.html", form=form), status
+
+
+def _history(initiative: Initiative) -> list[dict]:
+    rows = []
+    for log in queries.history(initiative):
+        tally = (log.evidence or {}).get("tally") or {}
+        rows.append({"actor": log.actor_label, "at": local_time(log.at), "label": trigger_label(log.trigger,
+                                                                                               log.from_state, FLOW),
+                     "from": state_label(log.from_state, FLOW), "to": state_label(log.to_state, FLOW),
+                     "to_state": log.to_state, "comment": log.comment,
+                     "session_id": (log.evidence or {}).get("council_session"),
+                     "votes": _("%(yes)s/%(n)s thành viên đồng ý", yes=tally["yes"], n=tally["members"])
+                     if "yes" in tally and "members" in tally else ""})
+    return rows
+
+
+def _detail_page(initiative: Initiative, *, use_form: UseForm | None = None, action_form: ActionForm | None = None,
+                 error: dict | None = None, status: int = 200):
     manage = can_manage_staff(current_user, initiative.unit)
-    if manage and use_form is None and initiative.use is None:
+    if manage and use_form is None and initiative.use is None and initiative.state == "recognised":
         use_form = UseForm(prefix="use", formdata=None, data={"version": initiative.version, "year": initiative.year})
         _use_choices(use_form, initiative)
     release_form = VersionForm(prefix="release", formdata=None, data={"version": initiative.version})
+    action_form = action_form or ActionForm(formdata=None)
+    action_form.version.data = initiative.version
+    actions = [(t, trigger_label(t, initiative.state, FLOW)) for t in operations.available_triggers(initiative,
+                                                                                                   current_user)]
     return render_template("initiatives/detail.html", initiative=initiative, manage=manage, use_form=use_form,
-                           release_form=release_form), status
+                           release_form=release_form, actions=actions, action_form=action_form, error=error,
+                           history=_history(initiative), state_doc=FLOW.state_docs.get(initiative.state)), status
 
 
 @bp.route("/<code>")
@@ -137,8 +211,9 @@ def edit(code: str):
         form = InitiativeEditForm(obj=initiative, formdata=None,
                                   data={"author_codes": "; ".join(a.person.code for a in initiative.authors)})
         _unit_select(form.unit_id)
-        return render_template("initiatives/edit.html", initiative=initiative, form=form)
-    form = InitiativeEditForm()
+        return render_template("initiatives/edit.html", initiative=initiative,
+                               form=_in_evaluation_form(form, initiative))
+    form = _in_evaluation_form(InitiativeEditForm(), initiative)
     _unit_select(form.unit_id)
     check_version(initiative, form.version.data)
     if form.validate():
@@ -178,6 +253,34 @@ def record_use(code: str):
             flash(_("Đã ghi nhận việc sử dụng sáng kiến %(code)s.", code=initiative.code), "success")
             return redirect(url_for("initiatives.detail", code=initiative.code))
     return _detail_page(initiative, use_form=form, status=INVALID)
+
+
+@bp.route("/<code>/transition", methods=["POST"])
+@login_required
+def transition(code: str):
+    initiative = _visible(code)
+    # Viewers, proposers, HR and council members hold no role in this workflow: 403 before the state is read.
+    require(bool(operations.workflow_roles(initiative, current_user) & WORKFLOW_ROLES))
+    form = ActionForm()
+    trigger = (form.trigger.data or "").strip()
+    if not form.validate() or not trigger:
+        reasons = [e for errors in form.errors.values() for e in errors]
+        error = {"status": INVALID, "message": _("Dữ liệu không hợp lệ."), "reasons": reasons}
+        return _detail_page(initiative, action_form=form, error=error, status=INVALID)
+    label = trigger_label(trigger, initiative.state, FLOW)
+    try:
+        operations.transition(initiative, trigger, actor=current_user, comment=(form.comment.data or "").strip()
+                              or None, version=form.version.data or "", scope=form.scope.data,
+                              decision_no=form.decision_no.data or "", decision_date=form.decision_date.data)
+    except AwardsError as failure:
+        db.session.rollback()
+        initiative = _visible(code)
+        details = failure.details if isinstance(failure.details, list) else []
+        error = {"status": failure.status, "message": failure.message,
+                 "reasons": [str(d) for d in details if str(d) != failure.message], "trigger": trigger}
+        return _detail_page(initiative, action_form=form, error=error, status=failure.status)
+    flash(_("Đã thực hiện: %(action)s.", action=label), "success")
+    return redirect(url_for("initiatives.detail", code=initiative.code))
 
 
 @bp.route("/<code>/release", methods=["POST"])

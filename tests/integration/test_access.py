@@ -113,6 +113,9 @@ ACCESS: dict[str, Access] = {
     "metrics.person_metrics": Access(get=ANY, params="person"),
     "metrics.cluster_metrics": Access(get=ANY, params="branch_cluster"),
     # initiatives
+    "initiatives.register": Access(get=frozenset({Role.PROPOSER, Role.HR, Role.ADMIN}),
+                                   post=frozenset({Role.PROPOSER, Role.HR, Role.ADMIN})),
+    "initiatives.transition": Access(post=frozenset({Role.SECRETARY, Role.APPROVER}), params="initiative"),
     "initiatives.index": Access(get=ANY),
     "initiatives.new": Access(get=STAFF, post=STAFF),
     "initiatives.detail": Access(get=ANY, params="initiative"),

@@ -367,6 +367,8 @@ def test_an_initiative_council_recognises_by_majority(db, world):
     db.session.flush()
     session = ops.create_session(actor=org.secretary, council=council, held_on=HELD_ON, number="3/BB-HĐSK",
                                  initiative_ids=[good.id, weak.id], scopes={good.id: "ministry"})
+    with pytest.raises(ValidationFailed, match="phiên họp khác chưa bế mạc"):  # one open agenda at a time
+        ops.create_session(actor=org.secretary, council=council, held_on=HELD_ON, initiative_ids=[good.id])
     ops.record_attendance(actor=org.secretary, session=session, present_person_ids=[p.id for p in people])
     ops.open_session(actor=org.secretary, session=session)
     for index, user in enumerate(world.users[:5]):
@@ -377,3 +379,7 @@ def test_an_initiative_council_recognises_by_majority(db, world):
     assert (good.state, good.scope, good.decision_no, good.decision_date) == (
         "recognised", "ministry", "3/BB-HĐSK", HELD_ON)
     assert weak.state == "not_recognised" and weak.scope is None
+    from awards.councils.documents import minutes_context
+
+    awards = [group["award"] for group in minutes_context(session)["results"]]
+    assert awards == ["Công nhận sáng kiến cấp bộ, ngành", "Công nhận sáng kiến cấp cơ sở"]
