@@ -24,6 +24,7 @@ from awards.councils.forms import (ROLE_LABELS, AttendanceForm, BallotForm, Coun
                                    vote_field_name, votes_of, with_votes)
 from awards.councils.models import (Council, CouncilKind, CouncilSession, MemberRole, RoundState, SessionState,
                                     VotingRound)
+from awards.councils.scans import scan_path
 from awards.councils.voting import share_text
 from awards.extensions import db
 from awards.initiatives.labels import SCOPE_LABELS
@@ -259,6 +260,8 @@ def _session_page(session: CouncilSession, *, error=None, status=200, written_fo
     context = {"session": session, "council": council, "secretary": secretary, "member": member, "chair": chair,
                "current": current, "round_open": round_open, "groups": _grouped(session.items), "error": error,
                "present": present, "attendance_known": bool(session.attendance),
+               "quorum_rule": ops.quorum_rule(session),
+               "scans": [a for a in session.attendance if a.scan_stored] if secretary else [],
                "version_form": VersionForm(formdata=None, data={"version": session.version}),
                "quotas": {q.award_id: q for q in session.quotas}}
     awards = {}
@@ -460,6 +463,18 @@ def document(session_id: int, kind: str):
         raise NotFound()
     return send_file(BytesIO(stored.content), mimetype="application/pdf", as_attachment=False,
                      download_name=stored.filename, max_age=0)
+
+
+@bp.route("/sessions/<int:session_id>/scans/<int:member_id>")
+@login_required
+def scan(session_id: int, member_id: int):
+    """The scanned paper of an absent member's written vote: the secretariat entered it, only it reads it back."""
+    session = _session(session_id)
+    _require_secretary(session.council)
+    row = next((a for a in session.attendance if a.member_id == member_id and a.scan_stored), None)
+    if row is None:
+        raise NotFound()
+    return send_file(scan_path(row.scan_stored), as_attachment=True, download_name=row.scan_name, max_age=0)
 
 
 # --- the member's ballot -------------------------------------------------------------------------------------

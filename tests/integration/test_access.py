@@ -20,8 +20,8 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from awards.catalogue.models import Award
-from awards.councils.models import (AgendaItem, Council, CouncilMember, CouncilSession, MemberRole, SessionState,
-                                    StoredDocument)
+from awards.councils.models import (AgendaItem, Attendance, Council, CouncilMember, CouncilSession, MemberRole,
+                                    SessionState, StoredDocument)
 from awards.extensions import db
 from awards.initiatives.models import InitiativeScope
 from awards.initiatives.operations import save_initiative
@@ -193,6 +193,7 @@ ACCESS: dict[str, Access] = {
     "councils.tie_break": Access(post=SECRETARIAT, params="council_session"),
     "councils.close": Access(post=SECRETARIAT, params="council_session"),
     "councils.document": Access(get=COUNCIL_VIEW, params="council_document"),
+    "councils.scan": Access(get=SECRETARIAT, params="council_scan"),
     "councils.ballot": Access(get=NOBODY, post=NOBODY, params="council_session"),
     # councils API: reads as the pages (council roles over the unit, or a seat); writes need a bearer token and the
     # operations check the roles (tested in test_api_councils.py)
@@ -285,6 +286,11 @@ def _side(province, branch, tag: str) -> dict:
                                                    sha256="0" * 64),
                             tally=StoredDocument(kind="tally", filename="kiem-phieu.pdf", content=pdf,
                                                  sha256="0" * 64))
+    scan = f"access-scan-{tag.lower()}-{uuid.uuid4().hex}.pdf"
+    (Path(current_app.config["UPLOAD_DIR"]) / "written-votes").mkdir(parents=True, exist_ok=True)
+    (Path(current_app.config["UPLOAD_DIR"]) / "written-votes" / scan).write_bytes(b"%PDF-1.4\n")
+    closed.attendance.append(Attendance(member=council.members[0], present=False, scan_name="phieu.pdf",
+                                        scan_stored=scan))
     db.session.add_all([council, planned, closed])
     db.session.commit()
     token = account.tokens[0]
@@ -314,6 +320,7 @@ def _side(province, branch, tag: str) -> dict:
         "council": {"council_id": council.id},
         "council_session": {"session_id": planned.id},
         "council_document": {"session_id": closed.id, "kind": "minutes"},
+        "council_scan": {"session_id": closed.id, "member_id": council.members[0].id},
     }
 
 

@@ -286,6 +286,17 @@ def test_written_votes_and_show_of_hands_from_the_session_page(world, as_user):
     assert f"{absent.full_name} · bằng văn bản" in page
     attendance = next(a for a in session.attendance if a.member.person_id == absent.id)
     assert attendance.scan_name == "phieu-vang.pdf"
+    # The secretariat reads the scan back (as a download); a member, even the chair, does not.
+    scan_url = f"{url}/scans/{attendance.member_id}"
+    assert scan_url in page
+    scan = client.get(scan_url)
+    assert scan.status_code == 200 and scan.data == b"%PDF-1.4\n%%EOF\n"
+    assert scan.headers["Content-Disposition"].startswith("attachment") and "phieu-vang.pdf" in \
+        scan.headers["Content-Disposition"]
+    present = next(a for a in session.attendance if a.present)
+    assert client.get(f"{url}/scans/{present.member_id}").status_code == 404  # no written vote, no scan
+    assert as_user(world.users[0]).get(scan_url).status_code == 403
+    client = as_user(world.org.secretary)
     too_many = client.post(f"{url}/hands", data={"round_number": 1, "subject_id": hands.id, "yes": 8, "no": 2})
     assert too_many.status_code == 422 and "không vượt quá 9" in text(too_many)
     assert client.post(f"{url}/hands", data={"round_number": 1, "subject_id": hands.id, "yes": 6,
