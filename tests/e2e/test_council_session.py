@@ -19,9 +19,9 @@ MEMBERS = [f"member{n}" for n in range(1, 10)]
 def waiting(live_server, tmp_path_factory):
     """Two CSTĐCS 2021 nominations waiting for DT's council, and the member accounts' people.
 
-    The demo leaves no nomination in_council, and no demo proposer may propose a CSTĐCS the rules accept, so the
-    nominations are created with the app's operations in the served database (their way to the council is tested
-    in the nomination tests); everything after that happens in the browser.
+    The demo's nominations in_council are on the agenda of its open session, and its proposer has one CSTĐCS
+    candidate only, so these two are created with the app's operations in the served database (their way to the
+    council is tested in the nomination tests); everything after that happens in the browser.
     """
     from awards import create_app
     from awards.catalogue.models import Award
