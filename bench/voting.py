@@ -4,13 +4,15 @@ Builds a throwaway PostgreSQL database (``awards_bench_voting``) with a unit, it
 members (each with an account and an API token) and an open session on a few CSTDCS nominations (set-up rows
 through the operations: not what is measured). Starts ``gunicorn wsgi:app`` on it, warms every worker up with
 reads, then has ``--clients`` threads send the 100 ballots (``POST /api/v1/sessions/<id>/ballots`` with each
-member's bearer token; a new connection per ballot, each from a different member's device, or ``--keep-alive``).
+member's bearer token; a new connection per ballot, each from a different member's device, or ``--keep-alive``
+with gthread workers).
 Then checks that every ballot was accepted once (201 each, one voter mark and one ballot per member), closes the
 round over HTTP and checks the counts against what was sent. Prints total time, ballots/s, p50/p95/max latency and
 the verdict against the target (p95 ≤ 150 ms on a 2-core machine).
 
     .venv/bin/python bench/voting.py [--postgresql postgresql://postgres@127.0.0.1:5432] [--members 100]
-        [--clients 20] [--nominations 3] [--workers 2] [--threads 2] [--keep-alive] [--port 8765] [--app wsgi:app]
+        [--clients 20] [--nominations 3] [--worker-class sync] [--workers 3] [--threads 1] [--keep-alive]
+        [--port 8765] [--app wsgi:app]
 
 gunicorn must be importable by this interpreter (``python -m gunicorn``). Exits 1 when a ballot is lost or counted
 twice, or when the target is missed; the server's own timings are in the access log it names.
@@ -155,10 +157,11 @@ class Client:
         return response.status, data, time.perf_counter() - started
 
 
-def start_server(url: str, port: int, workers: int, threads: int, log: Path, app: str) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int, threads: int, log: Path, app: str,
+                 worker_class: str = "gthread") -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "AWARDS_ENV": "development"}
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--threads", str(threads), "--worker-class", "gthread", "--keep-alive", "30",
+               "--threads", str(threads), "--worker-class", worker_class, "--keep-alive", "30",
                "--access-logfile", "-", "--access-logformat", "ACCESS %(m)s %(U)s %(s)s %(D)s", app]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -238,20 +241,27 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--nominations", type=int, default=3)
-    # One process per core, two threads each to overlap the database waits: measured here as the best of
-    # 4×5, 2×1, 3×1 and 2×2 (docs/councils.md).
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=2)
+    # Sync workers, one more than the cores to overlap the database waits: measured here as the best of sync 2, 3
+    # and 4, gthread 2×1, 2×2, 2×3, 3×1 and 4×1 (docs/councils.md). A sync worker takes a connection only when it
+    # is free, so the ballots wait in the kernel's queue in arrival order; a gthread worker accepts all it can and
+    # queues them behind its own threads (p95 1.3–2.2 × the median, against 1.2 × with sync). Sync workers must sit
+    # behind a buffering proxy (nginx) to face slow clients, as gunicorn's documentation says.
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), default="sync")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--warmup", type=int, default=60, help="GET requests before the ballots (0: none)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--app", default="wsgi:app", help="the WSGI application gunicorn serves")
     parser.add_argument("--keep-alive", action="store_true",
                         help="one reused connection per client thread instead of one per ballot")
     args = parser.parse_args()
+    if args.worker_class == "sync" and (args.threads != 1 or args.keep_alive):
+        # gunicorn would quietly run gthread with more threads, and a sync worker closes every connection.
+        parser.error("--threads above 1 and --keep-alive need --worker-class gthread")
     log = Path(tempfile.gettempdir()) / "awards-bench-voting-gunicorn.log"
     with database_url(args.postgresql, BENCH_DB) as url:
         world = build(url, args.members, args.nominations)
-        server = start_server(url, args.port, args.workers, args.threads, log, args.app)
+        server = start_server(url, args.port, args.workers, args.threads, log, args.app, args.worker_class)
         try:
             statuses, latencies, total = run(world, args.port, args.clients, args.warmup, args.keep_alive)
             problems = check(world, args.port, statuses)
@@ -260,7 +270,8 @@ def main() -> None:
             server.wait(timeout=30)
     ms = [t * 1000 for t in latencies]
     p95 = percentile(ms, 0.95)
-    print(f"gunicorn gthread {args.workers} workers × {args.threads} threads, PostgreSQL; "
+    print(f"gunicorn {args.worker_class} {args.workers} workers"
+          f"{f' × {args.threads} threads' if args.worker_class == 'gthread' else ''}, PostgreSQL; "
           f"{len(ms)} ballots ({args.nominations} nominations each) from {args.clients} concurrent clients, "
           f"{'keep-alive' if args.keep_alive else 'a connection per ballot'}")
     print(f"  total {total:.3f} s, {len(ms) / total:.1f} ballots/s")

@@ -10,6 +10,7 @@ shown once no open round includes it.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.local import LocalProxy
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from awards.api.auth import ApiBlueprint
@@ -356,6 +357,26 @@ def _session(session_id: int) -> CouncilSession:
     return session
 
 
+@functools.cache
+def _session_with_seat():
+    """Built once: a ballot runs it on every call, and building an ORM statement costs more than running it."""
+    return (select(CouncilSession, CouncilMember).where(CouncilSession.id == bindparam("session_id"))
+            .outerjoin(CouncilMember, ops.seat_for(bindparam("person_id"), CouncilSession.council_id))
+            .options(joinedload(CouncilSession.council)))
+
+
+def _session_for_ballot(session_id: int) -> CouncilSession:
+    """``_session`` with the caller's seat on its council in the same query (a ballot needs both)."""
+    me = _me()
+    row = db.session.execute(_session_with_seat(), {"session_id": session_id, "person_id": me.person_id}).first()
+    if row is None:
+        raise NotFound()
+    session, seat = row
+    ops.remember_seat(me, session.council, seat)
+    _visible(session.council)
+    return session
+
+
 def _aware(moment: datetime | None) -> datetime | None:
     # SQLite hands a stored UTC value back without its zone, which is not an RFC 3339 date-time.
     if moment is None:
@@ -594,7 +615,7 @@ def cast_ballot(body: dict, session_id: int):
     One per member and round. The ballot is stored apart from the record that the member voted, with nothing
     that links the two (docs/councils.md).
     """
-    session = _session(session_id)
+    session = _session_for_ballot(session_id)
     _check_choices(body["votes"])
     with _reasons():
         ops.cast_ballot(actor=_me(), session=session, round_number=body["round"], votes=body["votes"])

@@ -1,13 +1,14 @@
 """How a request becomes a user: the session cookie, or ``Authorization: Bearer <token>`` for the API."""
 from __future__ import annotations
 
+import functools
 from datetime import UTC, timedelta
 
 from flask import g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from awards.core.models import utcnow
 from awards.extensions import db
@@ -23,13 +24,21 @@ def user_from_bearer() -> User | None:
     return g._bearer_user
 
 
+@functools.cache
+def _token_with_user():
+    """``ApiToken.lookup`` with its user (one query, not two), built once: every API call runs it, and building
+    the statement cost as much as running it. The user's roles load when first read, not with it: a member's ballot
+    never reads them (the seat on the council is what counts), and they cost a query per request."""
+    return (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False))
+            .options(joinedload(ApiToken.user).options(lazyload(User.roles))))
+
+
 def _user_from_bearer() -> User | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    # The user with the token (one query, not two); its roles follow by their own selectin load.
-    api_token = db.session.scalar(ApiToken.lookup(token.strip()).options(joinedload(ApiToken.user)))
+    api_token = db.session.scalar(_token_with_user(), {"token_hash": ApiToken.digest(token.strip())})
     if api_token is None or not api_token.user.active:
         return None
     now = utcnow()

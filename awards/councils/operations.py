@@ -10,6 +10,7 @@ actor, and stores the minutes and the tally as PDFs with their SHA-256 — all i
 """
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from collections.abc import Iterable, Mapping
@@ -18,8 +19,8 @@ from typing import Any
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import JSON, bindparam, delete, func, insert, select, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from awards.catalogue.models import Award
 from awards.core.errors import AwardsError, PermissionDenied, StaleRecord, ValidationFailed
@@ -93,6 +94,18 @@ def member_of(user: User, council: Council) -> CouncilMember | None:
         seats[key] = db.session.scalar(select(CouncilMember).where(CouncilMember.council_id == council.id,
                                                                    CouncilMember.person_id == user.person_id))
     return seats[key]
+
+
+def seat_for(person_id: int | None, council_id: int):
+    """The join condition of a person's seat on a council, for a caller that loads it with something else (the
+    ballot's session) and hands it to ``remember_seat``."""
+    return (CouncilMember.council_id == council_id) & (CouncilMember.person_id == person_id)
+
+
+def remember_seat(user: User, council: Council, member: CouncilMember | None) -> None:
+    """What ``member_of`` answers for this user and council during the request, already loaded by the caller."""
+    if has_request_context() and user.person_id is not None:
+        g.setdefault("council_seats", {})[(council.id, user.person_id)] = member
 
 
 def is_chair(user: User, council: Council) -> bool:
@@ -340,11 +353,16 @@ def _round_for_vote(session: CouncilSession, number: int) -> VotingRound:
 
 def _choices(session: CouncilSession, voting_round: VotingRound, votes: Mapping[Any, str]) -> dict[str, str]:
     """Votes keyed by the subject (nomination or initiative id) → validated choices; blanks are left out."""
-    by_subject = {str(i.subject_id): i for i in session.items if i.id in voting_round.item_ids and i.secret}
+    return _valid_choices({str(i.subject_id) for i in session.items if i.id in voting_round.item_ids and i.secret},
+                          votes)
+
+
+def _valid_choices(on_ballot: set[str], votes: Mapping[Any, str]) -> dict[str, str]:
+    """``on_ballot``: the subject ids (as strings) of the round's secret items."""
     errors = []
     choices: dict[str, str] = {}
     for subject, choice in dict(votes or {}).items():
-        if str(subject) not in by_subject:
+        if str(subject) not in on_ballot:
             errors.append(_("Hồ sơ %(id)s không có trong phiếu bầu của vòng này.", id=subject))
         elif choice not in (Choice.YES.value, Choice.NO.value):
             errors.append(_("Phiếu cho hồ sơ %(id)s phải là đồng ý hoặc không đồng ý.", id=subject))
@@ -355,16 +373,68 @@ def _choices(session: CouncilSession, voting_round: VotingRound, votes: Mapping[
     return choices
 
 
-def _record_ballot(session: CouncilSession, voting_round: VotingRound, member: CouncilMember,
+# The mark, then the ballot only if the mark went in, in one round trip (a data-modifying WITH). A member's second
+# ballot in the round inserts no mark (its key exists, or a concurrent first ballot holds it: PostgreSQL makes the
+# second insert wait for that one's commit), so no ballot either, and the transaction stays clean: no savepoint,
+# which would cost two more round trips on every ballot.
+_MARK_THEN_BALLOT = text("""
+    WITH mark AS (
+        INSERT INTO voter_mark (session_id, round_number, member_id, written)
+        VALUES (:session_id, :round_number, :member_id, :written)
+        ON CONFLICT DO NOTHING RETURNING 1)
+    INSERT INTO ballot (id, session_id, round_number, choices)
+    SELECT :id, :session_id, :round_number, CAST(:choices AS JSON) FROM mark
+    RETURNING 1""").bindparams(bindparam("choices", type_=JSON))
+
+
+@functools.cache
+def _sqlite_mark():
+    """SQLite has no INSERT inside WITH: the mark (skipped if its key exists: INSERT … ON CONFLICT DO NOTHING),
+    then the ballot."""
+    table = VoterMark.__table__
+    return sqlite_insert(table).on_conflict_do_nothing().returning(table.c.member_id)
+
+
+def _record_ballot(session: CouncilSession, voting_round: VotingRound | int, member: CouncilMember,
                    choices: dict[str, str], *, written: bool) -> None:
-    try:
-        with db.session.begin_nested():
-            db.session.add(VoterMark(session_id=session.id, round_number=voting_round.number, member_id=member.id,
-                                     written=written))
-            db.session.add(Ballot(id=uuid.uuid4().hex, session_id=session.id, round_number=voting_round.number,
-                                  choices=choices))
-    except IntegrityError:
-        raise AlreadyVoted() from None
+    """The voter mark and the ballot, as plain INSERTs (not the unit of work); AlreadyVoted if the mark exists."""
+    number = voting_round if isinstance(voting_round, int) else voting_round.number
+    row = {"session_id": session.id, "round_number": number, "member_id": member.id, "written": written,
+           "id": uuid.uuid4().hex, "choices": choices}
+    if db.session.get_bind().dialect.name == "postgresql":
+        recorded = db.session.execute(_MARK_THEN_BALLOT, row).first() is not None
+    else:
+        recorded = db.session.execute(_sqlite_mark(), row).first() is not None
+        if recorded:
+            db.session.execute(insert(Ballot.__table__), row)
+    if not recorded:
+        raise AlreadyVoted()
+
+
+@functools.cache
+def _ballot_round_statement():
+    """Built once (Core, on the tables): a ballot runs it on every call, and building it costs more than it does."""
+    rounds, attendance, items = VotingRound.__table__, Attendance.__table__, AgendaItem.__table__
+    return (select(rounds.c.state, rounds.c.item_ids, attendance.c.present, items.c.id, items.c.nomination_id,
+                   items.c.initiative_id)
+            .select_from(rounds.outerjoin(attendance, (attendance.c.session_id == rounds.c.session_id)
+                                          & (attendance.c.member_id == bindparam("member_id")))
+                         .outerjoin(items, (items.c.session_id == rounds.c.session_id) & items.c.secret.is_(True)))
+            .where(rounds.c.session_id == bindparam("session_id"), rounds.c.number == bindparam("number"))
+            .with_for_update(read=True, of=rounds))
+
+
+def _open_round_for_ballot(session: CouncilSession, number: int, member: CouncilMember) -> tuple[bool, set[str]]:
+    """One statement for what a member's ballot needs: the round, locked for share (a close of the round takes it
+    FOR UPDATE, so it waits for ballots already being cast), the member's attendance and the session's secret items
+    (one row each). Returns (present, subject ids on the round's ballot); RoundClosed if the round is not open."""
+    rows = db.session.execute(_ballot_round_statement(),
+                              {"session_id": session.id, "number": int(number), "member_id": member.id}).all()
+    if not rows or rows[0].state != RoundState.OPEN or session.state != SessionState.OPEN:
+        raise RoundClosed()
+    in_round = set(rows[0].item_ids)
+    on_ballot = {str(r.nomination_id or r.initiative_id) for r in rows if r.id is not None and r.id in in_round}
+    return bool(rows[0].present), on_ballot
 
 
 def cast_ballot(*, actor: User, session: CouncilSession, round_number: int, votes: Mapping[Any, str]) -> None:
@@ -372,12 +442,10 @@ def cast_ballot(*, actor: User, session: CouncilSession, round_number: int, vote
     member = member_of(actor, session.council)
     if member is None:
         raise PermissionDenied(_("Chỉ thành viên Hội đồng được bỏ phiếu."))
-    voting_round = _round_for_vote(session, round_number)
-    present = db.session.scalar(select(Attendance.present).where(Attendance.session_id == session.id,
-                                                                 Attendance.member_id == member.id))
+    present, on_ballot = _open_round_for_ballot(session, round_number, member)
     if not present:
         raise _refuse(_("Thành viên vắng mặt gửi phiếu bằng văn bản qua thường trực Hội đồng."))
-    _record_ballot(session, voting_round, member, _choices(session, voting_round, votes), written=False)
+    _record_ballot(session, int(round_number), member, _valid_choices(on_ballot, votes), written=False)
 
 
 def record_written_vote(*, actor: User, session: CouncilSession, person_id: int, round_number: int,
