@@ -26,6 +26,7 @@ from awards.councils.models import (Council, CouncilKind, CouncilSession, Member
                                     VotingRound)
 from awards.councils.scans import scan_path
 from awards.councils.voting import share_text
+from awards.eligibility import service as eligibility
 from awards.extensions import db
 from awards.initiatives.labels import SCOPE_LABELS
 from awards.initiatives.models import InitiativeScope
@@ -269,6 +270,10 @@ def _session_page(session: CouncilSession, *, error=None, status=200, written_fo
         if item.nomination is not None:
             awards.setdefault(item.nomination.award_id, item.nomination.award)
     context["awards"] = list(awards.values())
+    # The catalogue's quota for each award on the agenda, shown beside the session's own: the secretariat
+    # sets the session's from it (awards decided in this very session, e.g. its LĐTT, change the base count).
+    context["catalogue_quotas"] = {q.award: q for q in eligibility.quotas(council.unit, council.year)
+                                   if q.limit is not None} if session.state == SessionState.PLANNED else {}
     tally = ops.tally(session) if session.member_count else {}
     context["tally"] = tally
     context["closed_rounds"] = [(r, _round_rows(session, r, tally)) for r in session.rounds

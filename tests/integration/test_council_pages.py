@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from awards.councils import operations as ops
 from awards.councils.models import Ballot, Council, CouncilSession, SessionState
@@ -194,6 +195,19 @@ def test_only_the_secretariat_runs_the_session_and_quotas_are_saved(world, as_us
                        data={"award_code": "CSTDCS", "max_count": 1, "note": "15% LĐTT"}).status_code == 302
     assert [(q.award.code, q.max_count, q.note) for q in session.quotas] == [("CSTDCS", 1, "15% LĐTT")]
     assert 'value="15% LĐTT"' in text(client.get(f"/councils/sessions/{session.id}"))
+
+
+def test_the_quota_form_shows_the_catalogues_quota(world, as_user):
+    from awards.catalogue.models import Award, AwardHolding
+
+    ldtt = db.session.scalar(select(Award).where(Award.code == "LDTT"))
+    for _ in range(20):  # 20 LĐTT in 2021 under Decree 91/2017: at most 15 % of them, 3 CSTĐCS
+        db.session.add(AwardHolding(person_id=make_person(world.org.dt_a).id, award=ldtt, year=2021,
+                                    decision_no="1/QĐ"))
+    db.session.commit()
+    session = planned(world, in_council(world.org, "CSTDCS"))
+    page = text(as_user(world.org.secretary).get(f"/councils/sessions/{session.id}"))
+    assert "Theo quy định: tối đa 3, đã có 0" in page and "91/2017/NĐ-CP" in page
 
 
 # --- ballots -------------------------------------------------------------------------------------------------
