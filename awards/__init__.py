@@ -56,6 +56,8 @@ def _register_models() -> None:
     import awards.catalogue.models  # noqa: F401
     import awards.clusters.models  # noqa: F401
     import awards.councils.models  # noqa: F401
+    import awards.decisions.models  # noqa: F401
+    import awards.documents.models  # noqa: F401
     import awards.imports.models  # noqa: F401
     import awards.initiatives.models  # noqa: F401
     import awards.metrics.models  # noqa: F401

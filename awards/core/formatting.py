@@ -68,6 +68,56 @@ def parse_date(text: str) -> date:
     raise ValueError(gettext("ngày không hợp lệ “%(value)s” (dùng dd/mm/yyyy hoặc yyyy-mm-dd)", value=text))
 
 
+
+_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+
+
+def _three(n: int, full: bool) -> list[str]:
+    """Words of 0–999; ``full`` reads an empty hundreds place ("không trăm") inside a larger number."""
+    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
+    out: list[str] = []
+    if full or hundreds:
+        out += [_DIGITS[hundreds], "trăm"]
+    if tens == 0:
+        if units and out:
+            out.append("lẻ")
+    elif tens == 1:
+        out.append("mười")
+    else:
+        out += [_DIGITS[tens], "mươi"]
+    if units == 1 and tens > 1:
+        out.append("mốt")
+    elif units == 5 and tens:
+        out.append("lăm")
+    elif units:
+        out.append(_DIGITS[units])
+    return out
+
+
+def amount_in_words(value: int) -> str:
+    """Whole đồng in Vietnamese words, as a decision writes them after "Bằng chữ:".
+
+    ``41520000`` → ``Bốn mươi mốt triệu năm trăm hai mươi nghìn đồng``; ``1010000`` → ``Một triệu không trăm
+    mười nghìn đồng`` (an empty hundreds place inside the number is read, so the figure cannot be misread).
+    """
+    if value < 0:
+        raise ValueError("amount_in_words: a negative amount")
+
+    def words(n: int, full: bool) -> list[str]:
+        if n >= 1_000_000_000:
+            high, low = divmod(n, 1_000_000_000)
+            return words(high, full) + ["tỷ"] + (words(low, True) if low else [])
+        groups = [(n // 1_000_000, "triệu"), (n // 1000 % 1000, "nghìn"), (n % 1000, "")]
+        out: list[str] = []
+        for amount, scale in groups:
+            if amount == 0:
+                continue
+            out += _three(amount, full or bool(out)) + ([scale] if scale else [])
+        return out
+
+    text = " ".join(words(value, False)) if value else "không"
+    return f"{text[0].upper()}{text[1:]} đồng"
+
 FILTERS = {
     "number": number,
     "percent": percent,

@@ -19,12 +19,13 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, LargeBinary, String,
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String,
                         Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards.catalogue.models import Award
-from awards.core.models import Base, Timestamped, Versioned, string_enum, utcnow
+from awards.core.models import Base, Timestamped, Versioned, string_enum
+from awards.documents.models import StoredDocument
 from awards.initiatives.models import Initiative, InitiativeScope
 from awards.nominations.models import Nomination
 from awards.org.models import Cluster, Person, Unit
@@ -102,19 +103,6 @@ class CouncilMember(Base):
 
     council: Mapped[Council] = relationship(back_populates="members")
     person: Mapped[Person] = relationship()
-
-
-class StoredDocument(Base):
-    """A generated PDF kept in the database with its SHA-256: written in the same transaction as what it records."""
-
-    __tablename__ = "stored_document"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class CouncilSession(Versioned, Timestamped, Base):

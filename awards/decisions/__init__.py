@@ -1,0 +1,2 @@
+"""Decisions (quyết định khen thưởng) and certificates: numbering, money, the decision PDF, certificates, QR
+verification and digital signatures."""
