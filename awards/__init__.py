@@ -79,6 +79,9 @@ def _register_blueprints(app: Flask) -> None:
     from awards.catalogue.views import bp as catalogue_bp
     from awards.clusters.views import bp as clusters_bp
     from awards.councils.views import bp as councils_bp
+    from awards.decisions.certificate_views import bp as certificates_bp
+    from awards.decisions.verify_views import bp as verify_bp
+    from awards.decisions.views import bp as decisions_bp
     from awards.eligibility.views import bp as eligibility_bp
     from awards.imports.views import bp as imports_bp
     from awards.initiatives.views import bp as initiatives_bp
@@ -87,18 +90,19 @@ def _register_blueprints(app: Flask) -> None:
     from awards.org.views import bp as org_bp
 
     for bp in (auth_bp, org_bp, admin_bp, imports_bp, metrics_bp, initiatives_bp, catalogue_bp, eligibility_bp,
-               nominations_bp, councils_bp, clusters_bp):
+               nominations_bp, councils_bp, clusters_bp, decisions_bp, certificates_bp, verify_bp):
         app.register_blueprint(bp)
     register_api(app)
 
 
 def _register_cli(app: Flask) -> None:
+    from awards.decisions.cli import decisions_cli, keys_cli
     from awards.eligibility.cli import awards_cli
     from awards.imports.cli import import_cli
     from awards.org.cli import seed_demo_command, users_cli
     from awards.workflow_cli import workflows_cli
 
-    for command in (import_cli, users_cli, seed_demo_command, awards_cli, workflows_cli):
+    for command in (import_cli, users_cli, seed_demo_command, awards_cli, workflows_cli, decisions_cli, keys_cli):
         app.cli.add_command(command)
 
 

@@ -50,6 +50,12 @@ class Config:
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
+    # Generated files too large for the database (the certificates of a decision), under random names.
+    DOCUMENT_DIR = str(INSTANCE_DIR / "documents")
+    # The address printed in certificates' QR codes (jobs have no request to take it from).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    # Background jobs: RQ when REDIS_URL is set, else a local worker process; inline (in the request) in tests.
+    JOBS_INLINE = False
 
     API_TITLE = "Thi đua – Khen thưởng API"
     API_VERSION = "v1"
@@ -77,6 +83,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
+    JOBS_INLINE = True
 
     def __init__(self) -> None:
         self.ENV_NAME, self.DEVELOPMENT = "test", True

@@ -25,12 +25,13 @@ class AwardsApi(Api):
 
 def _blueprints() -> list[ApiBlueprint]:
     from awards.api.councils import blp as councils_blp
+    from awards.api.decisions import blp as decisions_blp
     from awards.api.eligibility import blp as eligibility_blp
     from awards.api.metrics import blp as metrics_blp
     from awards.api.nominations import blp as nominations_blp
     from awards.api.org import blp as org_blp
 
-    return [org_blp, metrics_blp, eligibility_blp, nominations_blp, councils_blp]
+    return [org_blp, metrics_blp, eligibility_blp, nominations_blp, councils_blp, decisions_blp]
 
 
 def register_api_blueprint(api: Api, blp: ApiBlueprint) -> None:

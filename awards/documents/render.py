@@ -126,27 +126,34 @@ def _fetcher():
     return StaticOnlyFetcher(allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True)
 
 
-def _resources() -> tuple[Any, Any]:
-    """The process-wide FontConfiguration and parsed stylesheet, made on first use."""
-    if not _shared:
+def _resources(stylesheet: str = "decree30.css") -> tuple[Any, Any]:
+    """The process-wide FontConfiguration and the parsed stylesheet ``static/documents/<stylesheet>``, each made
+    on first use."""
+    key = f"css:{stylesheet}"
+    if key not in _shared:
         with _lock:
-            if not _shared:
-                from weasyprint import CSS
+            if "font_config" not in _shared:
                 from weasyprint.text.fonts import FontConfiguration
 
-                font_config = FontConfiguration()
-                css = CSS(filename=str(STYLESHEET), font_config=font_config, url_fetcher=_fetcher())
-                _shared.update(font_config=font_config, css=css)
-    return _shared["font_config"], _shared["css"]
+                _shared["font_config"] = FontConfiguration()
+            if key not in _shared:
+                from weasyprint import CSS
+
+                path = (STATIC_ROOT / "documents" / stylesheet).resolve()
+                if not path.is_relative_to(STATIC_ROOT / "documents"):
+                    raise DocumentResourceRefused(f"stylesheet outside static/documents: {stylesheet}")
+                _shared[key] = CSS(filename=str(path), font_config=_shared["font_config"], url_fetcher=_fetcher())
+    return _shared["font_config"], _shared[key]
 
 
-def write_pdf(html: str) -> bytes:
-    """Lay out already rendered HTML with the shared stylesheet and fonts; relative URLs point into static/."""
+def write_pdf(html: str, stylesheet: str = "decree30.css") -> bytes:
+    """Lay out already rendered HTML with a shared stylesheet (``static/documents/<stylesheet>``) and the shared
+    fonts; relative URLs point into static/."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     try:
-        font_config, css = _resources()
+        font_config, css = _resources(stylesheet)
         document = HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=_fetcher())
         with _render_lock:
             return document.write_pdf(stylesheets=[css], font_config=font_config)
@@ -156,6 +163,6 @@ def write_pdf(html: str) -> bytes:
         raise DocumentResourceRefused(str(error.__cause__ or error)) from error
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+def render_pdf(template_name: str, context: dict[str, Any], stylesheet: str = "decree30.css") -> bytes:
     """Render ``templates/documents/<template_name>`` from plain ``context`` values to PDF bytes."""
-    return write_pdf(render_template(f"documents/{template_name}", **context))
+    return write_pdf(render_template(f"documents/{template_name}", **context), stylesheet)
