@@ -122,7 +122,7 @@ def _fill_texts(decision: Decision) -> None:
         decision.subject = texts.revocation_subject(target.number_text, when)
         decision.article1 = texts.revocation_article1(target.number_text, when, persons, collectives,
                                                       decision.reason)
-        decision.article2 = texts.revocation_article2(decision.total_money)
+        decision.article2 = texts.revocation_article2(decision.total_money, persons, collectives)
     else:
         groups = _award_groups(decision.items)
         sentence, lines = texts.article1(groups, decision.award_year, issuer_name) if groups else ("", [])

@@ -98,8 +98,9 @@ def revocation_article1(number_text: str, date_text: str, persons: int, collecti
             f"tại Quyết định số {number_text} ngày {date_text} (có danh sách kèm theo). Lý do: {reason.rstrip('.')}.")
 
 
-def revocation_article2(total: int) -> str:
-    return ("Các tập thể, cá nhân có tên tại Điều 1 nộp lại giấy khen, giấy chứng nhận và số tiền thưởng đã nhận, "
+def revocation_article2(total: int, persons: int, collectives: int) -> str:
+    who = " và ".join((["tập thể"] if collectives else []) + (["cá nhân"] if persons else []))
+    return (f"{who.capitalize()} có tên tại Điều 1 nộp lại giấy khen, giấy chứng nhận và số tiền thưởng đã nhận, "
             f"tổng số {number(total)} đồng (Bằng chữ: {amount_in_words(total)}).")
 
 

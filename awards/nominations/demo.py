@@ -21,6 +21,12 @@ from awards.org.models import Person, Unit, User
 from workflows.engine import SYSTEM
 
 
+def office_plans() -> list:
+    from awards.decisions.demo import office_plans as plans
+
+    return plans()
+
+
 def hold_council_session(outcomes: dict[Nomination, bool]) -> None:
     from awards.councils.demo import hold_2021_session
 
@@ -42,7 +48,6 @@ SCHEDULE = ("schedule", "secretary", None, {})
 # session (awards/councils/demo.py), whose close applies it through the engine as the system actor.
 PASS = ("council", True, None, {})
 FAIL = ("council", False, None, {})
-DECIDE = ("decide", "hr", None, {"decision_no": "25/QĐ-CTHADS", "decision_date": "2022-01-25"})
 PLANS: tuple[tuple[str, str, str | None, tuple], ...] = (
     # (person, award, batch title or None for a single submit, steps after submit)
     ("DT-0129", "LDTT", BATCH_1, ()),
@@ -55,10 +60,9 @@ PLANS: tuple[tuple[str, str, str | None, tuple], ...] = (
     ("DT-0133", "LDTT", BATCH_1, (REVIEW, SCHEDULE, PASS)),
     ("DT-0134", "LDTT", BATCH_1, (REVIEW, SCHEDULE, FAIL)),
     ("DT-0135", "LDTT", BATCH_1, (REVIEW, SCHEDULE, PASS, ("approve", "approver", None, {}))),
-    ("DT-0136", "LDTT", BATCH_1, (REVIEW, SCHEDULE, PASS, ("approve", "approver", None, {}), DECIDE)),
-    ("DT-0137", "LDTT", BATCH_1, (REVIEW, SCHEDULE, PASS, ("approve", "approver", None, {}), DECIDE,
-                                  ("revoke", "hr", "Phát hiện vi phạm trong năm xét khen thưởng",
-                                   {"revoking_decision": "40/QĐ-CTHADS"}))),
+    # Decided (and DT-0137 later revoked) by the demo's decisions: awards/decisions/demo.py.
+    ("DT-0136", "LDTT", BATCH_1, (REVIEW, SCHEDULE, PASS, ("approve", "approver", None, {}))),
+    ("DT-0137", "LDTT", BATCH_1, (REVIEW, SCHEDULE, PASS, ("approve", "approver", None, {}))),
     ("DT-0128", "GK", BATCH_2, (("send_back", "secretary", "Bổ sung báo cáo thành tích có xác nhận của đơn vị",
                                  {}),)),
     ("DT-0129", "GK", BATCH_2, (("withdraw", "proposer", "Đơn vị rút để đề nghị vào đợt sau", {}),)),
@@ -107,6 +111,8 @@ def seed_nominations() -> dict[str, int]:
         return nomination
 
     planned = [(draft(code, award, batch), steps, batch) for code, award, batch, steps in PLANS]
+    # The Cục's own divisions, nominated by the personnel division, for the demo's decisions (already submitted).
+    planned += office_plans()
     draft(*DRAFT)
     for title in (BATCH_1, BATCH_2):
         ops.submit_batch(batches[title], actor=proposer)
@@ -124,7 +130,7 @@ def seed_nominations() -> dict[str, int]:
     outcomes: dict[Nomination, bool] = {}
     after_council = []
     for nomination, steps, batch in planned:
-        if batch is None:
+        if batch is None and nomination.state == "draft":
             ops.transition(nomination, "submit", actor=proposer, comment=NOTE)
         cut = next((i for i, step in enumerate(steps) if step[0] == "council"), len(steps))
         run(nomination, steps[:cut])

@@ -20,6 +20,7 @@ from awards.metrics import demo as metrics_demo
 from awards.nominations import demo as nominations_demo
 from awards.clusters import demo as clusters_demo
 from awards.councils import demo as councils_demo
+from awards.decisions import demo as decisions_demo
 from awards.org import demo
 from awards.org import operations as ops
 from awards.org.labels import ROLE_LABELS, label
@@ -68,6 +69,7 @@ def seed_demo_command(if_empty: bool) -> None:
         counts |= initiatives_demo.seed_initiatives(plan)
         counts |= nominations_demo.seed_nominations()
         counts |= councils_demo.seed_councils()
+        counts |= decisions_demo.seed_decisions()
         db.session.commit()
     except AwardsError as exc:
         _fail(f"Không nạp được dữ liệu demo: {exc.message}")
@@ -78,6 +80,7 @@ def seed_demo_command(if_empty: bool) -> None:
                f"{counts['metric_targets']} chỉ tiêu, {counts['initiatives']} sáng kiến, "
                f"{counts['award_holdings']} khen thưởng đã có, {counts['nominations']} hồ sơ đề nghị trong "
                f"{counts['nomination_batches']} tờ trình, {counts['council_sessions']} phiên họp Hội đồng, "
+               f"{counts['decisions']} quyết định khen thưởng, "
                f"{counts['users']} tài khoản "
                f"(mật khẩu: {demo.DEMO_PASSWORD}).")
 

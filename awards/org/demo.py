@@ -474,13 +474,15 @@ def _users(people: list[PersonPlan]) -> list[UserPlan]:
         # The secretariat (thường trực Hội đồng) sits in the personnel division.
         UserPlan("secretary", ((Role.SECRETARY, "DT"),), _first(people, "DT-TCCB", PHO_TRUONG_PHONG.position)),
         UserPlan("proposer", ((Role.PROPOSER, "DT-LAPVO"),)),
+        # The personnel division proposes for the Cục's own divisions (awards/decisions/demo.py).
+        UserPlan("tccb", tuple((Role.PROPOSER, unit) for unit in ("DT-VP", "DT-NV", "DT-KTKN", "DT-TCCB", "DT-KHTC"))),
     ]
     users += [UserPlan(f"member{n}", ((Role.COUNCIL_MEMBER, "DT"),), code) for n, code in enumerate(council, 1)]
     users.append(UserPlan("viewer", ((Role.VIEWER, "TH"),)))
     return users
 
 
-DEMO_USERNAMES = ("admin", "hr", "approver", "secretary", "proposer",
+DEMO_USERNAMES = ("admin", "hr", "approver", "secretary", "proposer", "tccb",
                   *(f"member{n}" for n in range(1, 10)), "viewer")
 
 

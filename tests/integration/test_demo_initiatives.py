@@ -9,6 +9,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from awards.decisions.models import DecisionItem
+
 from awards.catalogue.models import Award, AwardHolding
 from awards.extensions import db as _db
 from awards.initiatives import demo as initiatives_demo
@@ -37,7 +39,17 @@ def test_the_plan_is_the_same_in_every_process():
 @pytest.mark.usefixtures("demo_db")
 class TestSeeded:
     def test_the_database_holds_the_plan(self):
-        assert initiatives_demo.database_canonical() == _plan().canonical()
+        # The demo's decisions (awards/decisions/demo.py) then grant some of the same 2021 awards: their holdings
+        # carry the new decision's number. Those subjects are compared apart from the imported plan.
+        decided = set()
+        for item in _db.session.scalars(select(DecisionItem).where(DecisionItem.revokes_item_id.is_(None))):
+            subject = ("person", item.person.code) if item.person_id else ("unit", item.unit.code)
+            decided.add("|".join(["holding", *subject, str(item.decision.award_year), item.award.code]))
+
+        def imported(lines):
+            return [line for line in lines if "|".join(line.split("|")[:5]) not in decided]
+
+        assert decided and imported(initiatives_demo.database_canonical()) == imported(_plan().canonical())
 
     def _held(self) -> dict[tuple[str, int], set[str]]:
         held: dict[tuple[str, int], set[str]] = {}

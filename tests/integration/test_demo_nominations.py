@@ -42,7 +42,7 @@ class TestDemoNominations:
                 if row.trigger.startswith("council_"):
                     assert row.actor_id is None and row.actor_label == "Hệ thống"
                 else:
-                    assert users[row.actor_id] in {"proposer", "secretary", "approver", "hr"}, row.trigger
+                    assert users[row.actor_id] in {"proposer", "tccb", "secretary", "approver", "hr"}, row.trigger
             assert nomination.evidence["eligibility"]["verdict"] in ("eligible", "needs_information")
 
     def test_the_referral_is_submitted_at_the_level_above(self):
