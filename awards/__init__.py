@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from awards.clusters.views import bp as clusters_bp
     from awards.councils.views import bp as councils_bp
     from awards.decisions.certificate_views import bp as certificates_bp
+    from awards.decisions.key_views import bp as signing_keys_bp
     from awards.decisions.verify_views import bp as verify_bp
     from awards.decisions.views import bp as decisions_bp
     from awards.eligibility.views import bp as eligibility_bp
@@ -90,7 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from awards.org.views import bp as org_bp
 
     for bp in (auth_bp, org_bp, admin_bp, imports_bp, metrics_bp, initiatives_bp, catalogue_bp, eligibility_bp,
-               nominations_bp, councils_bp, clusters_bp, decisions_bp, certificates_bp, verify_bp):
+               nominations_bp, councils_bp, clusters_bp, decisions_bp, certificates_bp, verify_bp, signing_keys_bp):
         app.register_blueprint(bp)
     register_api(app)
 

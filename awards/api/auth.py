@@ -5,7 +5,7 @@ later inherit the rules without doing anything.
 """
 from __future__ import annotations
 
-from flask import make_response, request
+from flask import current_app, make_response, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -37,6 +37,8 @@ def authenticate():
     """
     if request.method == "OPTIONS":
         return None  # CORS preflights never carry credentials; the answer lists methods, not records
+    if getattr(current_app.view_functions.get(request.endpoint), "api_public", False):
+        return None  # marked with ``public``: answers everyone alike, whatever credentials come with it
     if "Authorization" in request.headers:
         token_user = user_from_bearer()
         # Flask-Login prefers the session user to the token's; both must then be the same account.
@@ -48,6 +50,13 @@ def authenticate():
     if not current_user.is_authenticated:
         return unauthorized(_("Cần đăng nhập hoặc gửi mã API (Authorization: Bearer …)."))
     return None
+
+
+def public(view):
+    """Mark one API route as open to anyone (the certificate verification a QR code leads to): ``authenticate``
+    lets it through. Put it right under ``@blp.route`` and document it with ``@blp.doc(security=[])``."""
+    view.api_public = True
+    return view
 
 
 ERROR_STATUSES = {"forbidden": 403, "not_found": 404, "conflict": 409, "invalid": 422}

@@ -7,7 +7,8 @@
   posting where the award needs it, the council's vote, the approver's approval).
 - ``seed_decisions`` (after the councils demo) has ``hr`` issue, on 25/01/2022, one decision for the individuals
   (LĐTT, CSTĐCS — with the proposer's branch's approved LĐTT) and one for the collectives (TTLĐTT, Giấy khen), each
-  with its PDF and its certificates; then, on 15/03/2022, a decision revoking one LĐTT of the first. One approved
+  with its PDF and its certificates (made in the seed's transaction);
+  then, on 15/03/2022, a decision revoking one LĐTT of the first. One approved
   LĐTT is left waiting, so "Tạo quyết định" has something to offer.
 Only ``awards.nominations.operations`` and ``awards.decisions.operations`` are used: nothing a user could not do.
 """
@@ -17,6 +18,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from awards.decisions import jobs
 from awards.decisions import operations as ops
 from awards.decisions.models import Decision, DecisionState, SigningMode
 from awards.eligibility import service as eligibility
@@ -111,6 +113,7 @@ def seed_decisions() -> dict[str, int]:
         decision = ops.create_decision(actor=hr, issuer=cuc, decided_on=ISSUED_ON,
                                        nomination_ids=[n.id for n in chosen], signer=signer, signing_mode=mode)
         ops.issue(decision, actor=hr)
+        jobs.request_certificates(decision, actor=hr, inline=True)  # the certificates, made now (no worker yet)
         issued.append(decision)
     revoked = db.session.scalar(select(Person.id).where(Person.code == REVOKED))
     first = issued[0] if issued else None

@@ -60,10 +60,14 @@ def _annex(decision: Decision, number_text: str) -> dict[str, Any]:
     groups: dict[int, list[DecisionItem]] = {}
     for item in sorted(decision.items, key=lambda i: (i.position or 0, i.id or 0)):
         groups.setdefault(item.award_id, []).append(item)
+    collectives = sum(1 for item in decision.items if item.is_collective)
+    # "Cá nhân được khen thưởng …" when the list names persons only (and "Tập thể …" collectives only).
+    who = ", ".join((["tập thể"] if collectives else []) + (["cá nhân"] if len(decision.items) > collectives else []))
+    who = (who or "tập thể, cá nhân").capitalize()
     return {
         "title": "DANH SÁCH",
-        "subtitle": ("Tập thể, cá nhân bị thu hồi khen thưởng" if revocation
-                     else f"Tập thể, cá nhân được khen thưởng năm {decision.award_year}"),
+        "subtitle": (f"{who} bị thu hồi khen thưởng" if revocation
+                     else f"{who} được khen thưởng năm {decision.award_year}"),
         "reference": f"(Kèm theo Quyết định số {number_text} {long_date(decision.decided_on)} của "
                      f"{_authority_sentence(decision)})",
         "groups": [{"heading": _group_heading(index, items, revocation),

@@ -23,6 +23,7 @@ from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 import pygal
+import pygal.etree
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -31,6 +32,10 @@ from pygal.style import Style
 
 from awards.core.formatting import number, percent
 from awards.metrics import compute
+
+# pygal builds its SVG with lxml whenever lxml is importable (pyHanko brings it), and the chart code here adds
+# xml.etree elements: one ElementTree for all, the standard library's.
+pygal.etree.etree.to_etree()
 
 # One colour per measure on every chart and table: cases blue, money orange; targets in the same hue.
 CASES_COLOUR = "#1f5f9e"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from sqlalchemy import select
 from awards.catalogue.models import Award
 from awards.councils.models import (AgendaItem, Attendance, Council, CouncilMember, CouncilSession, MemberRole,
                                     SessionState, StoredDocument)
+from awards.decisions.models import CertificateJob, Decision, DecisionItem, DecisionState, JobState
 from awards.extensions import db
 from awards.initiatives.models import InitiativeScope
 from awards.initiatives.operations import save_initiative
@@ -41,6 +42,7 @@ SECRETARY = frozenset({Role.SECRETARY})
 WORKFLOW = frozenset({Role.PROPOSER, Role.SECRETARY, Role.APPROVER, Role.HR, Role.ADMIN})
 COUNCIL_VIEW = frozenset({Role.SECRETARY, Role.APPROVER, Role.COUNCIL_MEMBER, Role.HR, Role.ADMIN})
 SECRETARIAT = frozenset({Role.SECRETARY, Role.ADMIN})
+DECISION_READERS = frozenset({Role.ADMIN, Role.HR, Role.APPROVER, Role.SECRETARY, Role.VIEWER})
 PUBLIC = "public"
 
 
@@ -98,6 +100,10 @@ ACCESS: dict[str, Access] = {
     # emulation years are shared by all units: only an admin of a top-level unit (none in this world)
     "admin.years": Access(get=NOBODY, post=NOBODY),
     "admin.year_edit": Access(get=NOBODY, post=NOBODY, params="year"),
+    # issuers' signing keys: an admin over the unit (a unit without legal personality shows why it needs none)
+    "signing_keys.index": Access(get=ADMIN),
+    "signing_keys.unit": Access(get=ADMIN, post=ADMIN, params="unit"),
+    "signing_keys.remove": Access(post=ADMIN, params="unit"),
     # API
     "api-docs.openapi_json": Access(get=PUBLIC, api=True),
     "api_org.list_units": Access(get=ANY, api=True),
@@ -178,6 +184,17 @@ ACCESS: dict[str, Access] = {
                                       params="scoring_card"),
     "clusters.scorecard_review": Access(post=frozenset({Role.SECRETARY, Role.APPROVER, Role.ADMIN}),
                                         params="scoring_card"),
+    # decision pages: HR/admin over the issuer act; approvers and the secretariat read; viewers read issued ones (the
+    # world's decision is issued); council members and the proposer whose branch is in it get 403
+    "decisions.index": Access(get=DECISION_READERS),
+    "decisions.new": Access(get=STAFF, post=STAFF),
+    "decisions.external": Access(get=STAFF, post=STAFF),
+    "decisions.detail": Access(get=DECISION_READERS, params="decision"),
+    "decisions.pdf": Access(get=DECISION_READERS, params="decision"),
+    "decisions.edit": Access(post=STAFF, params="decision"),
+    "decisions.issue": Access(post=STAFF, params="decision"),
+    "decisions.delete": Access(post=STAFF, params="decision"),
+    "decisions.revoke": Access(post=STAFF, params="decision"),
     "councils.index": Access(get=ANY),
     "councils.new": Access(get=SECRETARIAT, post=SECRETARIAT),
     "councils.detail": Access(get=COUNCIL_VIEW, params="council"),
@@ -212,6 +229,25 @@ ACCESS: dict[str, Access] = {
     "api_councils.break_tie": Access(post=ANY, params="council_session", api=True),
     "api_councils.close_session": Access(post=ANY, params="council_session", api=True),
     "api_councils.session_document": Access(get=COUNCIL_VIEW, params="council_document", api=True),
+    # decisions API: read as the decision pages; operations check who writes (tested in test_api_decisions.py);
+    # certificates are HR's; the verification is public (a certificate's QR code leads there)
+    "api_decisions.create_decision": Access(post=ANY, api=True),
+    "api_decisions.list_decisions": Access(get=ANY, api=True),
+    "api_decisions.get_decision": Access(get=DECISION_READERS, params="decision", api=True),
+    "api_decisions.issue_decision": Access(post=ANY, params="decision", api=True),
+    "api_decisions.decision_pdf": Access(get=DECISION_READERS, params="decision", api=True),
+    "api_decisions.decision_certificates": Access(get=STAFF, params="decision", api=True),
+    "api_decisions.verify_certificate": Access(get=PUBLIC, params="certificate_token", api=True),
+    # certificates of a decision: HR/admin over the issuer (the world's decision has a finished job and its file)
+    "certificates.progress": Access(get=STAFF, params="decision"),
+    "certificates.start": Access(post=STAFF, params="decision"),
+    "certificates.retry": Access(post=STAFF, params="decision"),
+    "certificates.status": Access(get=STAFF, params="decision"),
+    "certificates.download": Access(get=STAFF, params="decision"),
+    "certificates.calibration": Access(get=STAFF, post=STAFF),
+    "certificates.calibration_sample": Access(get=STAFF),
+    # the page a certificate's QR code opens: anyone, signed in or not
+    "verify.certificate": Access(get=PUBLIC, params="certificate_token"),
 }
 
 
@@ -233,7 +269,9 @@ class World:
                  "bootstrap": {"filename": "css/bootstrap.min.css"}, "import_kind": {"kind": "people"},
                  "year": {"label": 2021}, "award": {"code": "LDTT"}, "legal_basis": {"code": "ND98_2023"},
                  "parameter_key": {"key": "base_salary"},
-                 "parameter_version": {"key": "base_salary", "effective_from": "2024-07-01"}}
+                 "parameter_version": {"key": "base_salary", "effective_from": "2024-07-01"},
+                 # public: the inside decision's certificate (another province's is as public: not tried outside)
+                 "certificate_token": {"token": "access-token-in-0000"}}
         if key in fixed:
             return fixed[key] if inside else None
         side = self.inside if inside else self.outside
@@ -292,6 +330,21 @@ def _side(province, branch, tag: str) -> dict:
     closed.attendance.append(Attendance(member=council.members[0], present=False, scan_name="phieu.pdf",
                                         scan_stored=scan))
     db.session.add_all([council, planned, closed])
+    # An issued decision of the province granting a nomination the branch proposed (so the branch's proposer has
+    # it in scope: 403, not 404).
+    granted = Nomination(person_id=person.id, award_id=ldtt.id, year=2020, proposing_unit_id=branch.id,
+                         deciding_unit_id=province.id, state="decided", summary="")
+    decision = Decision(state=DecisionState.ISSUED, issuer=province, year=2021, award_year=2020, number=1,
+                        decided_on=date(2021, 1, 10), issued_at=datetime(2021, 1, 10, tzinfo=UTC),
+                        pdf=StoredDocument(kind="decision", filename="qd.pdf", content=pdf, sha256="0" * 64))
+    decision.items.append(DecisionItem(nomination=granted, person_id=person.id, award_id=ldtt.id, money=450_000,
+                                       token=f"access-token-{tag.lower()}-0000"))
+    db.session.add_all([granted, decision])
+    certificates = Path(current_app.config["DOCUMENT_DIR"]) / f"giay-khen-{tag}.pdf"
+    certificates.parent.mkdir(parents=True, exist_ok=True)
+    certificates.write_bytes(b"%PDF-1.4\n")
+    db.session.add(CertificateJob(decision=decision, state=JobState.DONE, total=1, done_count=1,
+                                  path=certificates.name, sha256="0" * 64, size=9, attempts=1))
     db.session.commit()
     token = account.tokens[0]
     role = account.roles[0]
@@ -321,12 +374,14 @@ def _side(province, branch, tag: str) -> dict:
         "council_session": {"session_id": planned.id},
         "council_document": {"session_id": closed.id, "kind": "minutes"},
         "council_scan": {"session_id": closed.id, "member_id": council.members[0].id},
+        "decision": {"decision_id": decision.id},
     }
 
 
 @pytest.fixture()
 def world(db, app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setitem(app.config, "DOCUMENT_DIR", str(tmp_path / "documents"))
     root = make_unit("ROOT", kind=UnitKind.GENERAL_DEPARTMENT, legal_personality=True)
     dt = make_unit("DTX", parent=root, kind=UnitKind.PROVINCIAL_DEPARTMENT, legal_personality=True)
     th = make_unit("THX", parent=root, kind=UnitKind.PROVINCIAL_DEPARTMENT, legal_personality=True)

@@ -86,6 +86,69 @@ def batch(rows: int = 5) -> dict:
     }
 
 
+# (award, money per person, is a title) of the decision sample: the annex groups rows by award, in this order.
+DECISION_AWARDS = [("Chiến sĩ thi đua cơ sở", 2_340_000, True), ("Lao động tiên tiến", 710_000, True),
+                   ("Giấy khen của Cục trưởng", 710_000, False)]
+POSITIONS = ["Chấp hành viên sơ cấp", "Thẩm tra viên", "Thư ký thi hành án", "Phó Chi cục trưởng", "Kế toán viên"]
+
+
+def _money(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def decision(rows: int = 6) -> dict:
+    """A Quyết định khen thưởng of the Cục with ``rows`` people in its annex, spread over three awards (the
+    first award gets a fifth of the rows, the second three fifths, the rest the third), shaped like
+    ``awards.decisions.documents.decision_context``."""
+    first = max(1, rows // 5)
+    second = max(0, min(rows - first, rows * 3 // 5))
+    sizes = [first, second, rows - first - second]
+    groups, lines, position, total = [], [], 0, 0
+    for index, ((award, money, title), size) in enumerate(zip(DECISION_AWARDS, sizes, strict=True)):
+        if not size:
+            continue
+        named = f"danh hiệu “{award}”" if title else award
+        group_rows = []
+        for _ in range(size):
+            position += 1
+            group_rows.append({"no": position, "name": NAMES[position % len(NAMES)],
+                               "position": POSITIONS[position % len(POSITIONS)],
+                               "unit": UNITS[position % len(UNITS)], "award": award, "money": _money(money)})
+        total += money * size
+        groups.append({"heading": f"{('I', 'II', 'III')[index]}. Tặng {named} ({size:02d} cá nhân)",
+                       "rows": group_rows, "subtotal": _money(money * size)})
+        lines.append(f"{f'“{award}”' if title else award}: {size:02d} cá nhân;")
+    issuer_name = "Cục Thi hành án dân sự tỉnh Đồng Tháp"
+    return common("01/QĐ-CTHADS") | {
+        "subject": "Về việc tặng danh hiệu thi đua và Giấy khen của Cục trưởng cho cá nhân có thành tích xuất sắc "
+                   "năm 2024",
+        "authority": "CỤC TRƯỞNG CỤC THI HÀNH ÁN DÂN SỰ TỈNH ĐỒNG THÁP",
+        "bases": ["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+                  "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết thi "
+                  "hành một số điều của Luật Thi đua, khen thưởng",
+                  "Căn cứ Nghị định số 73/2024/NĐ-CP của Chính phủ quy định mức lương cơ sở",
+                  "Căn cứ Quy chế thi đua, khen thưởng của hệ thống Thi hành án dân sự",
+                  f"Xét đề nghị của Hội đồng Thi đua - Khen thưởng {issuer_name}"],
+        "articles": [
+            {"text": f"Tặng danh hiệu thi đua, hình thức khen thưởng năm 2024 cho {rows:02d} cá nhân thuộc "
+                     f"{issuer_name} (có danh sách kèm theo), gồm:",
+             "list": lines[:-1] + [lines[-1][:-1] + "."]},
+            {"text": "Tiền thưởng kèm theo danh hiệu thi đua, hình thức khen thưởng tại Điều 1 được thực hiện theo "
+                     f"quy định hiện hành; tổng số tiền thưởng là {_money(total)} đồng, chi từ Quỹ thi đua, khen "
+                     f"thưởng của {issuer_name}.", "list": []},
+            {"text": "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng, Trưởng phòng Tổ chức cán bộ, Thủ "
+                     "trưởng các đơn vị có liên quan và các cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành "
+                     "Quyết định này.", "list": []}],
+        "signer": {"mode": "KT.", "position": "CỤC TRƯỞNG", "title": "PHÓ CỤC TRƯỞNG", "name": "Trương Văn Mười"},
+        "recipients": ["Như Điều 3;", "Tổng cục THADS (để báo cáo);", "Lưu: VT, TCCB."],
+        "annex": {"title": "DANH SÁCH",
+                  "subtitle": "Cá nhân được khen thưởng năm 2024",
+                  "reference": f"(Kèm theo Quyết định số 01/QĐ-CTHADS ngày 05 tháng 01 năm 2025 của Cục trưởng "
+                               f"{issuer_name})",
+                  "groups": groups, "total": _money(total)},
+    }
+
+
 # --- reading the PDFs back with poppler-utils ---------------------------------------------------------------
 
 def _run(tool: str, pdf: bytes, *args: str) -> str:
@@ -162,3 +225,37 @@ def page_size(pdf: bytes) -> tuple[float, float, int]:
     info = _run("pdfinfo", pdf)
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
     return width, height, int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run of text in one font as ``pdftohtml -xml`` reports it (points, origin top left, size rounded)."""
+
+    page: int
+    top: float
+    left: float
+    width: float
+    size: int
+    bold: bool
+    italic: bool
+    text: str
+
+
+def runs(pdf: bytes) -> list[Run]:
+    """Every text run with its font size and whether it is bold or italic (``pdftohtml -xml -zoom 1``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "doc.pdf"
+        path.write_bytes(pdf)
+        xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-zoom", "1", str(path)], check=True,
+                             capture_output=True, text=True).stdout
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xml))
+    out: list[Run] = []
+    sizes: dict[str, int] = {}  # a font spec is listed on the first page that uses it only
+    for page in root.iter("page"):
+        sizes |= {spec.get("id"): int(spec.get("size")) for spec in page.iter("fontspec")}
+        for run in page.iter("text"):
+            tags = {element.tag for element in run.iter()}
+            out.append(Run(int(page.get("number")), float(run.get("top")), float(run.get("left")),
+                           float(run.get("width")), sizes[run.get("font")], "b" in tags, "i" in tags,
+                           " ".join("".join(run.itertext()).split())))
+    return out

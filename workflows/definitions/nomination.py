@@ -64,7 +64,7 @@ DEFINITION = Workflow(
         Transition("reject", (S.COUNCIL_PASSED,), S.REJECTED, ("approver",), comment_required=True,
                    label_vi="Không chấp nhận", label_en="Reject"),
         # A referral's outcome is recorded back: granted (decided) or not (rejected, with the reason).
-        Transition("decide", (S.APPROVED, S.REFERRED), S.DECIDED, ("hr", "system"),
+        Transition("decide", (S.APPROVED, S.REFERRED), S.DECIDED, ("hr", "admin", "system"),
                    label_vi="Ghi nhận quyết định", label_en="Record the decision"),
         Transition("reject", (S.REFERRED,), S.REJECTED, ("hr", "system"), comment_required=True,
                    label_vi="Cấp trên không khen thưởng", label_en="Not granted above"),
