@@ -104,6 +104,37 @@ def test_fifty_concurrent_issues_get_fifty_consecutive_numbers(pg):
         assert db.session.get(DecisionSequence, (issuer_id, 2022)).last_number == COUNT
 
 
+def test_fifty_concurrent_issue_requests_through_the_api_get_fifty_consecutive_numbers(pg):
+    """The same race as the users make it: fifty ``POST /api/v1/decisions/<id>/issue`` at once, one commit each."""
+    from tests.api_checks import token_for
+
+    issuer_id, hr_id, decision_ids = _setup(pg, COUNT)
+    with pg.app_context():
+        token = token_for(db.session.get(User, hr_id))
+        db.session.commit()
+    barrier = threading.Barrier(COUNT)
+    answers: dict[int, tuple[int, dict]] = {}
+
+    def call(decision_id: int) -> None:
+        client = pg.test_client()
+        barrier.wait()
+        response = client.post(f"/api/v1/decisions/{decision_id}/issue", json={},
+                               headers={"Authorization": f"Bearer {token}"})
+        answers[decision_id] = (response.status_code, response.get_json())
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in decision_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert {status for status, _ in answers.values()} == {200}, answers
+    assert sorted(body["number"] for _, body in answers.values()) == list(range(1, COUNT + 1))
+    with pg.app_context():
+        assert sorted(db.session.scalars(select(Decision.number).where(Decision.issuer_id == issuer_id))) == \
+            list(range(1, COUNT + 1))
+        assert db.session.get(DecisionSequence, (issuer_id, 2022)).last_number == COUNT
+
+
 def test_numbers_held_by_failed_issues_come_back_without_a_gap(pg):
     issuer_id, hr_id, decision_ids = _setup(pg, 20)
     failing = set(decision_ids[::2])

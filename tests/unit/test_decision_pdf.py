@@ -368,3 +368,74 @@ def test_a_process_that_rendered_a_document_exits_cleanly():
     result = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+# --- decision_context: the dict the issued decision prints ---------------------------------------------------
+
+def _decision(collective: bool = False, number: int | None = 3):
+    """A decision as ``decision_context`` reads it (attributes only), without a database."""
+    from datetime import date
+    from types import SimpleNamespace as NS
+
+    from awards.catalogue.models import AwardKind
+    from awards.decisions.models import DecisionKind, SigningMode
+
+    def unit(name, parent=None):
+        return NS(name_on=lambda on: name, parent=parent)
+
+    ldtt = NS(kind=AwardKind.TITLE, name_vi="Lao động tiên tiến")
+    ttldtt = NS(kind=AwardKind.TITLE, name_vi="Tập thể lao động tiên tiến")
+    items = [NS(id=i, position=i, award_id=1, award=ldtt, is_collective=False, nominee_name=name,
+                nominee_position="Chấp hành viên", nominee_unit="Chi cục THADS huyện Lấp Vò", money=710_000)
+             for i, name in enumerate(samples.NAMES[:3], start=1)]
+    if collective:
+        items.append(NS(id=4, position=4, award_id=2, award=ttldtt, is_collective=True,
+                        nominee_name="Chi cục THADS huyện Lai Vung", nominee_position="", nominee_unit="",
+                        money=1_880_000))
+    issuer = unit("Cục Thi hành án dân sự tỉnh Đồng Tháp", unit("Tổng cục Thi hành án dân sự"))
+    return NS(kind=DecisionKind.AWARD, decided_on=date(2025, 1, 5), award_year=2024, issuer=issuer, number=number,
+              number_text=f"{number:02d}/QĐ-CTHADS" if number else None, symbol="QĐ-CTHADS", place="Đồng Tháp",
+              subject="Về việc tặng danh hiệu “Lao động tiên tiến” năm 2024",
+              authority="CỤC TRƯỞNG CỤC THI HÀNH ÁN DÂN SỰ TỈNH ĐỒNG THÁP",
+              bases=[NS(legal_basis=NS(citation_line="Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"))],
+              considering="Xét đề nghị của Hội đồng Thi đua - Khen thưởng Cục", article1="Tặng …", article2="Tiền …",
+              article3="Quyết định này có hiệu lực kể từ ngày ký.", signer=NS(full_name="Trương Văn Mười"),
+              signing_mode=SigningMode.NONE, signer_position="CỤC TRƯỞNG", signer_title="",
+              recipients=["Như Điều 3;", "Lưu: VT, TCCB."], items=items,
+              total_money=sum(i.money for i in items))
+
+
+def test_the_context_of_a_decision_prints_as_an_issued_decision(doc_app):
+    from awards.decisions.documents import decision_context
+
+    context = decision_context(_decision())
+    assert context["parent_body"] == "TỔNG CỤC THI HÀNH ÁN DÂN SỰ"
+    assert context["bases"] == ["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+                                "Xét đề nghị của Hội đồng Thi đua - Khen thưởng Cục"]
+    assert context["annex"]["subtitle"] == "Cá nhân được khen thưởng năm 2024"  # persons only
+    assert context["annex"]["reference"] == ("(Kèm theo Quyết định số 03/QĐ-CTHADS ngày 05 tháng 01 năm 2025 của "
+                                             "Cục trưởng Cục Thi hành án dân sự tỉnh Đồng Tháp)")
+    assert decision_context(_decision(collective=True))["annex"]["subtitle"] == (
+        "Tập thể, cá nhân được khen thưởng năm 2024")
+    with doc_app.app_context():
+        pdf = render_pdf("decision.html", context)
+    text = flat(pdf)
+    assert "Số: 03/QĐ-CTHADS" in text and "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;" in text
+    assert "Xét đề nghị của Hội đồng Thi đua - Khen thưởng Cục." in text
+    got = [cells for _, cells in _annex_rows(pdf)]
+    assert [(c["no"], c["name"], c["money"]) for c in got] == [("1", "Nguyễn Văn Lợi", "710.000"),
+                                                               ("2", "Trần Thị Hương", "710.000"),
+                                                               ("3", "Lê Thị Thu Trữ", "710.000")]
+
+
+def test_a_draft_leaves_room_for_the_number_in_the_header_and_the_annex(doc_app):
+    from awards.decisions.documents import decision_context
+
+    with doc_app.app_context():
+        pdf = render_pdf("decision.html", decision_context(_decision(number=None)))
+    text = flat(pdf)
+    assert "Số: /QĐ-CTHADS" in text and "(Kèm theo Quyết định số /QĐ-CTHADS ngày 05 tháng 01 năm 2025" in text
+    ws = [w for w in words(pdf) if w.page == 1]
+    label = next(w for w in ws if w.text == "Số:")
+    symbol = next(w for w in ws if w.text == "/QĐ-CTHADS" and abs(w.y0 - label.y0) < 0.5)
+    assert symbol.x0 - label.x1 >= 15  # room to write the number by hand at signature
