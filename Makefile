@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 SYSTEM_PACKAGES := fonts-liberation2 libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0
-E2E_PACKAGES := chromium
+E2E_PACKAGES := chromium zbar-tools
 export AWARDS_ENV ?= development
 
 .PHONY: run test test-unit test-pg e2e system-packages translations lint bench clean

@@ -27,6 +27,9 @@ class SuiteConfig(TestConfig):
     # hold the per-test outer transaction and the app's own connections side by side.
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or (
         f"sqlite:///{tempfile.mkdtemp(prefix='awards-test-')}/test.db")
+    # Files the code under test writes (attachments, certificates) go to a throwaway folder, not instance/.
+    UPLOAD_DIR = tempfile.mkdtemp(prefix="awards-test-uploads-")
+    DOCUMENT_DIR = tempfile.mkdtemp(prefix="awards-test-documents-")
 
 
 def _reset_schema() -> None:

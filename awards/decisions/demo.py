@@ -7,7 +7,7 @@
   posting where the award needs it, the council's vote, the approver's approval).
 - ``seed_decisions`` (after the councils demo) has ``hr`` issue, on 25/01/2022, one decision for the individuals
   (LĐTT, CSTĐCS — with the proposer's branch's approved LĐTT) and one for the collectives (TTLĐTT, Giấy khen), each
-  with its PDF and its certificates (made in the seed's transaction);
+  with its PDF (signed with a self-signed demo key of the Cục) and its certificates (made in the seed's transaction);
   then, on 15/03/2022, a decision revoking one LĐTT of the first. One approved
   LĐTT is left waiting, so "Tạo quyết định" has something to offer.
 Only ``awards.nominations.operations`` and ``awards.decisions.operations`` are used: nothing a user could not do.
@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from awards.decisions import jobs
 from awards.decisions import operations as ops
+from awards.decisions import signing
 from awards.decisions.models import Decision, DecisionState, SigningMode
 from awards.eligibility import service as eligibility
 from awards.extensions import db
@@ -105,6 +106,9 @@ def seed_decisions() -> dict[str, int]:
     head = db.session.scalar(select(Person).where(Person.unit_id == cuc.id, Person.position == "Cục trưởng"))
     deputy = db.session.scalar(select(Person).where(Person.unit_id == cuc.id, Person.position == "Phó Cục trưởng")
                                .order_by(Person.code))
+    # The Cục signs its decisions with a self-signed demo key (what `flask --app wsgi keys demo` makes), so the
+    # decision pages and the verification page show a signature that is intact.
+    signing.make_demo_key(cuc, actor=_user("admin"))
     issued = []
     for persons, signer, mode in ((True, head, SigningMode.NONE), (False, deputy, SigningMode.KT)):
         chosen = _approved(persons=persons)

@@ -276,8 +276,24 @@ def sign_if_configured(issuer: Unit, pdf: bytes) -> bytes | None:
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
                                         md_algorithm="sha256", reason=REASON, location=_place(issuer) or None)
     out = io.BytesIO()
-    signers.PdfSigner(meta, signer=signer).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), output=out)
+    _run_async(signers.PdfSigner(meta, signer=signer).async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                                                                     output=out))
     return out.getvalue()
+
+
+def _run_async(coroutine):
+    """Run one of pyHanko's coroutines to its end. Its synchronous wrappers call ``asyncio.run``, which fails in a
+    thread whose event loop is already running (a caller driving Playwright, an async worker): there the coroutine
+    runs on a short-lived thread of its own."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 # --- verification --------------------------------------------------------------------------------------------
@@ -354,7 +370,7 @@ _SIGNATURE_MARKS = re.compile(rb"/ByteRange\s*\[|/FT\s*/Sig\b|/Type\s*/Sig\b|/Su
 def _validate(pdf: bytes, trust_der: bytes | None) -> _Facts:
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+    from pyhanko.sign.validation import SignatureCoverageLevel, async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     claimed = bool(_SIGNATURE_MARKS.search(pdf))
@@ -373,10 +389,7 @@ def _validate(pdf: bytes, trust_der: bytes | None) -> _Facts:
         roots = [asn1_x509.Certificate.load(trust_der)] if trust_der else []
         context = ValidationContext(trust_roots=roots, allow_fetching=False, moment=signed_at,
                                     revocation_mode="soft-fail")
-        status = validate_pdf_signature(sig, context, skip_diff=True)
-    except RuntimeError:
-        # Not the file's fault (e.g. asyncio.run inside a running event loop): never report it as "modified".
-        raise
+        status = _run_async(async_validate_pdf_signature(sig, context, skip_diff=True))
     except Exception:  # noqa: BLE001 — a signature pyHanko cannot even evaluate is not an intact one
         log.info("Signature could not be evaluated", exc_info=True)
         return _Facts(signed=True, intact=False, whole=False, trusted=False, signer="", signed_at=None)

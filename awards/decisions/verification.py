@@ -34,7 +34,8 @@ def _unknown() -> dict[str, Any]:
 
 def verify(token: str) -> dict[str, Any]:
     """{valid, revoked, found, award, awardee, position, unit, decision_number, date (dd/mm/yyyy), issuer,
-    revoked_by, revoked_on, signature: None} for a certificate's token (see the module's docstring)."""
+    revoked_by, revoked_on, signature} for a certificate's token (see the module's docstring). ``signature`` is the
+    check of the decision PDF's digital signature ({level, signed, intact, …, summary_vi}), None without a PDF."""
     if not token or not TOKEN_PATTERN.fullmatch(token):
         return _unknown()
     item = db.session.scalar(
@@ -61,6 +62,17 @@ def verify(token: str) -> dict[str, Any]:
         "issuer": decision.issuer_label,
         "revoked_by": revoking.number_text if revoked else None,
         "revoked_on": short_date(revoking.decided_on) if revoked else None,
-        # The PAdES signature of the decision's PDF is not checked here (yet): None, not False.
-        "signature": None,
+        "signature": _signature(decision),
     }
+
+
+def _signature(decision: Decision) -> dict[str, Any] | None:
+    """Whether the decision's stored PDF carries an intact signature of its issuer (signing.signature_status),
+    in plain JSON values; None when there is no stored PDF."""
+    from awards.decisions.signing import signature_status
+
+    if decision.pdf is None:
+        return None
+    status = signature_status(decision.pdf.content, decision.issuer)
+    return {key: status[key] for key in ("level", "signed", "intact", "covers_whole_document", "trusted", "signer",
+                                         "signed_at_text", "summary_vi")}

@@ -29,24 +29,36 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
+    """The demo served on a free port. The environment names the same database, folders and address, because the
+    certificate job runs in a worker process of its own (``python -m awards.decisions.jobs``), which builds its app
+    from the environment exactly as it does behind ``make run``."""
     os.environ.setdefault("AWARDS_ENV", "development")
     db_file = tmp_path_factory.mktemp("e2e") / "e2e.db"
-
-    class E2EConfig(Config):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_file}"
-        RATELIMIT_STORAGE_URI = "memory://"
-
-    app = create_app(E2EConfig)
-    with app.app_context():
-        upgrade()
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
     port = _free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
+    base_url = f"http://127.0.0.1:{port}"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DATABASE_URL", f"sqlite:///{db_file}")
+        env.setenv("AWARDS_INSTANCE", str(db_file.parent))
+        env.setenv("PUBLIC_BASE_URL", base_url)
+
+        class E2EConfig(Config):
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_file}"
+            UPLOAD_DIR = str(db_file.parent / "uploads")
+            DOCUMENT_DIR = str(db_file.parent / "documents")
+            PUBLIC_BASE_URL = base_url  # what the certificates' QR codes print
+            JOBS_INLINE = False  # the certificate job runs in a worker process, as in production
+            RATELIMIT_STORAGE_URI = "memory://"
+
+        app = create_app(E2EConfig)
+        with app.app_context():
+            upgrade()
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        server = make_server("127.0.0.1", port, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield base_url
+        server.shutdown()
 
 
 @pytest.fixture(scope="session")

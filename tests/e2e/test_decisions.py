@@ -1,6 +1,7 @@
 """A decision in the browser: HR opens "Quyết định" from the navbar, drafts a decision from nominations waiting for
 the Cục's decision, edits its subject, issues it (the confirmation accepted), downloads the PDF (a PDF carrying the
-number) and reads the decision page on a 390 px phone."""
+number) and reads the decision page on a 390 px phone; then runs the certificates job and watches its progress bar,
+and the QR code read off a printed certificate opens the public verification page."""
 from __future__ import annotations
 
 import re
@@ -121,3 +122,50 @@ def test_hr_drafts_edits_issues_and_downloads_a_decision(page_for, live_server, 
     assert phone.locator("#decision-number").inner_text().strip() == number
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # nothing wider than the phone
     shot(phone, "decision-phone")
+
+    _certificates_and_their_qr_codes(hr, phone, live_server, decision_url, number, waiting, tmp_path)
+
+
+def _certificates_and_their_qr_codes(hr, phone, live_server, decision_url, number, waiting, tmp_path):
+    """HR runs the certificates job (a worker process of its own) and watches the bar fill; the printed QR code of a
+    certificate, read off the rendered page, opens the public verification page, signed out, on a phone."""
+    hr.goto(decision_url)
+    hr.locator("#certificates").click()
+    hr.wait_for_url(re.compile(r"/decisions/\d+/certificates$"))
+    hr.locator("#start").click()
+    # The progress page polls the job's status and reloads itself when the job ends: the download link appears.
+    hr.wait_for_selector("#certificate-job[data-state=queued], #certificate-job[data-state=running], #download")
+    shot(hr, "certificates-progress")
+    hr.wait_for_selector("#download", timeout=90_000)
+    assert hr.locator("#job-done").inner_text() == hr.locator("#job-total").inner_text() == "2"
+    assert hr.locator(".progress-bar").get_attribute("data-percent") == "100"
+    shot(hr, "certificates-done")
+    response = hr.request.get(live_server + hr.locator("#download").get_attribute("href"))
+    assert response.status == 200 and "attachment" in response.headers["content-disposition"]
+    pdf = tmp_path / "certificates.pdf"
+    pdf.write_bytes(response.body())
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Quyết định số {number}" in text and "Số sổ vàng: 1" in text and "Số sổ vàng: 2" in text
+    for name in waiting["names"]:
+        assert name in text
+
+    # The QR code as printed: page 1 rendered to an image at 150 dpi and read by zbar (a phone camera's part).
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    url = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page.png")], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert re.fullmatch(re.escape(live_server) + r"/verify/[A-Za-z0-9_-]{22}", url), url
+    visitor = phone.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    try:
+        page = visitor.new_page()
+        page.goto(url)
+        assert page.locator("#verify-result").get_attribute("data-valid") == "true"
+        assert page.locator("#v-number").inner_text() == number
+        assert page.locator("#v-award").inner_text() == "Lao động tiên tiến"
+        assert page.locator("#v-awardee").inner_text() in waiting["names"]
+        # The demo's Cục signs with its demo key: the decision's signature is intact.
+        assert page.locator("#v-signature").get_attribute("data-level") == "valid"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+        shot(page, "verify-phone")
+    finally:
+        visitor.close()

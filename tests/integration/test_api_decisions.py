@@ -443,7 +443,9 @@ def test_verification_is_public_and_says_what_the_certificate_prints(anonymous, 
         "valid": True, "revoked": False, "award": "Lao động tiên tiến", "awardee": item.nominee_name,
         "position": item.nominee_position, "unit": "Chi cục THADS huyện Lấp Vò", "decision_number": "01/QĐ-CTHADS",
         "date": "10/01/2022", "issuer": "Cục Thi hành án dân sự tỉnh Đồng Tháp", "revoked_by": None,
-        "revoked_on": None, "signature": None}
+        "revoked_on": None, "signature": {
+            "level": "unsigned", "signed": False, "intact": False, "covers_whole_document": False, "trusted": False,
+            "signer": "", "signed_at_text": "", "summary_vi": "Không có chữ ký số."}}
     # Credentials change nothing, not even a bad token (the route does not authenticate).
     assert anonymous(f"{API}/verify/{item.token}", headers={"Authorization": "Bearer nonsense"}).status_code == 200
 

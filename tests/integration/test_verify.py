@@ -40,7 +40,9 @@ def test_a_valid_certificate_shows_what_it_prints_without_sign_in(db, org, signe
                       "awardee": "Lê Thị Thu", "position": "Thư ký thi hành án", "unit": "Chi cục THADS huyện Lấp Vò",
                       "decision_number": "01/QĐ-CTHADS", "date": "10/01/2022",
                       "issuer": "Cục Thi hành án dân sự tỉnh Đồng Tháp", "revoked_by": None, "revoked_on": None,
-                      "signature": None}
+                      "signature": {"level": "unsigned", "signed": False, "intact": False,
+                                    "covers_whole_document": False, "trusted": False, "signer": "",
+                                    "signed_at_text": "", "summary_vi": "Không có chữ ký số."}}
     response = client.get(f"/verify/{item.token}")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
@@ -52,6 +54,25 @@ def test_a_valid_certificate_shows_what_it_prints_without_sign_in(db, org, signe
     assert f"/people/{person.id}" not in body and "Đăng xuất" not in body
     assert response.headers["Cache-Control"] == "no-store" and "noindex" in response.headers["X-Robots-Tag"]
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_page_says_whether_the_decisions_signature_is_intact(db, org, signer, client):
+    from awards.decisions import signing
+
+    signing.make_demo_key(org.dt, actor=org.admin)
+    decision = issued(org, signer, [approved(org)])
+    token = decision.items[0].token
+    assert decision.signed and verify(token)["signature"]["level"] == "valid"
+    body = client.get(f"/verify/{token}").get_data(as_text=True)
+    assert 'id="v-signature" data-level="valid"' in body and "Chữ ký số hợp lệ, tài liệu không bị thay đổi" in body
+    # The stored file altered inside the signed bytes: the page says so (the certificate itself still exists).
+    content = bytearray(decision.pdf.content)
+    at = content.index(b"/Type /Page") if b"/Type /Page" in content else len(content) // 3
+    content[at + 1] ^= 0x01
+    decision.pdf.content = bytes(content)
+    db.session.flush()
+    assert verify(token)["signature"]["level"] == "modified"
+    assert 'data-level="modified"' in client.get(f"/verify/{token}").get_data(as_text=True)
 
 
 def test_a_revoked_certificate_is_not_valid_and_says_so(db, org, signer, client):

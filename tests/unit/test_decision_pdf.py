@@ -439,3 +439,16 @@ def test_a_draft_leaves_room_for_the_number_in_the_header_and_the_annex(doc_app)
     label = next(w for w in ws if w.text == "Số:")
     symbol = next(w for w in ws if w.text == "/QĐ-CTHADS" and abs(w.y0 - label.y0) < 0.5)
     assert symbol.x0 - label.x1 >= 15  # room to write the number by hand at signature
+
+
+def test_the_speed_levers_leave_every_word_where_stock_weasyprint_puts_it(doc_app, contexts):
+    from flask import render_template
+    from weasyprint import HTML
+
+    with doc_app.app_context():
+        html = render_template("documents/decision.html", **contexts["short"])
+    font_config, css = render._resources()
+    stock = HTML(string=html, base_url=render.STATIC_ROOT.as_uri() + "/", url_fetcher=render._fetcher()).write_pdf(
+        stylesheets=[css], font_config=font_config)
+    ours = render.write_pdf(html)
+    assert words(ours) == words(stock) and runs(ours) == runs(stock)
