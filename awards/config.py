@@ -56,6 +56,10 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
     # Background jobs: RQ when REDIS_URL is set, else a local worker process; inline (in the request) in tests.
     JOBS_INLINE = False
+    # Processes that lay out a large batch of certificates (chunks of 50 pages, merged). 1 (the job's own process)
+    # is the fastest on this kind of 2-vCPU VM, whose vCPUs give no parallel speed-up; 2 pays off on two real cores
+    # (docs/certificates.md, Speed).
+    CERTIFICATE_WORKERS = int(os.environ.get("CERTIFICATE_WORKERS") or 1)
 
     API_TITLE = "Thi đua – Khen thưởng API"
     API_VERSION = "v1"

@@ -3,13 +3,14 @@
 ``certificate_context(item)`` decides every printed value from the item's frozen name, position and unit and
 the decision's number, date, issuer and signer (the plain dict ``templates/documents/certificate.html``
 expects); ``render_certificates_html(contexts)`` lays many of them out as one PDF; and
-``render_decision_certificates(decision)`` does a whole decision in annex order, in chunks spread over two
-processes when the decision is large, merging the chunk PDFs (pypdf).
+``render_decision_certificates(decision)`` does a whole decision in annex order, in chunks (spread over
+``CERTIFICATE_WORKERS`` processes when that is more than 1 and the decision is large), merging the chunk PDFs
+(pypdf).
 
 Why chunks: WeasyPrint lays out one document per call, single-threaded. One page per call costs ~0.4 s
 (font subsetting and PDF writing are per document); one document of many pages amortises that, but a very long
-document grows in memory and time (the layout keeps every page). Chunks of ``CHUNK_SIZE`` pages on a pool of
-two processes keep both cores busy and memory flat; the Jinja HTML is made in the calling process (it needs the
+document grows in memory and time (the layout keeps every page). Chunks of ``CHUNK_SIZE`` pages keep memory flat,
+and on a pool of processes keep real cores busy; the Jinja HTML is made in the calling process (it needs the
 app), the children only lay out HTML, so they need no app, database or request.
 
 Printing on pre-printed blanks: ``PrintCalibration`` (per template key: an award code, or "default") moves the
@@ -27,7 +28,7 @@ from functools import lru_cache
 from io import BytesIO
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, has_app_context, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -214,7 +215,10 @@ def _chunks(contexts: Sequence[dict], size: int) -> list[Sequence[dict]]:
 
 
 def _workers() -> int:
-    return max(1, min(WORKERS, os.cpu_count() or 1))
+    """``CERTIFICATE_WORKERS`` processes (the setting's default: 1), at most one per CPU. Measure before raising it: on a VM whose
+    vCPUs share one physical core two processes each run at half speed (docs/certificates.md, Speed)."""
+    wanted = int(current_app.config.get("CERTIFICATE_WORKERS", WORKERS)) if has_app_context() else WORKERS
+    return max(1, min(wanted, os.cpu_count() or 1))
 
 
 def render_contexts(contexts: Sequence[dict], *, progress: Progress | None = None, chunk_size: int = CHUNK_SIZE,
