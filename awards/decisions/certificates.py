@@ -215,8 +215,8 @@ def _chunks(contexts: Sequence[dict], size: int) -> list[Sequence[dict]]:
 
 
 def _workers() -> int:
-    """``CERTIFICATE_WORKERS`` processes (the setting's default: 1), at most one per CPU. Measure before raising it: on a VM whose
-    vCPUs share one physical core two processes each run at half speed (docs/certificates.md, Speed)."""
+    """``CERTIFICATE_WORKERS`` processes (the setting's default: 1), at most one per CPU. Measure before raising
+    it: on a VM whose vCPUs share one physical core two processes each run at half speed (docs/certificates.md)."""
     wanted = int(current_app.config.get("CERTIFICATE_WORKERS", WORKERS)) if has_app_context() else WORKERS
     return max(1, min(wanted, os.cpu_count() or 1))
 

@@ -75,14 +75,6 @@ def head_title(unit: Unit) -> str:
     return HEAD_TITLES.get(unit.kind, DEFAULT_HEAD_TITLE)
 
 
-def _place(unit: Unit) -> str:
-    node: Unit | None = unit
-    while node is not None:
-        if node.place:
-            return node.place
-        node = node.parent
-    return ""
-
 
 def default_legal_bases(on: date) -> list[LegalBasis]:
     by_code = {b.code: b for b in db.session.scalars(select(LegalBasis).where(
@@ -252,7 +244,7 @@ def create_decision(*, actor: User, issuer: Unit, decided_on: date, nomination_i
     name = issuer.name_on(decided_on)
     decision = Decision(kind=DecisionKind.AWARD, state=DecisionState.DRAFT, issuer=issuer, year=decided_on.year,
                         award_year=award_year, symbol=f"QĐ-{issuer.document_code}" if issuer.document_code else "QĐ",
-                        decided_on=decided_on, place=_place(issuer), signer=signer,
+                        decided_on=decided_on, place=issuer.place_name(), signer=signer,
                         signing_mode=SigningMode(signing_mode), signer_position=position, signer_title=title,
                         authority=f"{head_title(issuer)} {name.upper()}",
                         considering=f"Xét đề nghị của Hội đồng Thi đua - Khen thưởng {name}",

@@ -242,14 +242,6 @@ def make_demo_key(unit: Unit, *, actor: User | None = None) -> tuple[SigningKey,
 
 # --- signing -------------------------------------------------------------------------------------------------
 
-def _place(unit: Unit) -> str:
-    node: Unit | None = unit
-    while node is not None:
-        if node.place:
-            return node.place
-        node = node.parent
-    return ""
-
 
 def sign_if_configured(issuer: Unit, pdf: bytes) -> bytes | None:
     """The PDF signed (PAdES B-B, SHA-256, invisible field "Signature1") with the issuer's key, or None when the
@@ -274,7 +266,7 @@ def sign_if_configured(issuer: Unit, pdf: bytes) -> bytes | None:
         raise ValidationFailed(_("Không mở được khóa ký số của %(unit)s: quản trị viên cần nhập lại tệp khóa.",
                                  unit=issuer.name)) from exc
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
-                                        md_algorithm="sha256", reason=REASON, location=_place(issuer) or None)
+                                        md_algorithm="sha256", reason=REASON, location=issuer.place_name() or None)
     out = io.BytesIO()
     _run_async(signers.PdfSigner(meta, signer=signer).async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
                                                                      output=out))

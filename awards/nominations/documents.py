@@ -22,15 +22,6 @@ DEFAULT_HEAD_TITLE = "THỦ TRƯỞNG ĐƠN VỊ"
 BLANK_NUMBER = "\u00a0" * 6  # a draft's number is written by hand when it is signed
 
 
-def _place(unit: Unit) -> str:
-    """The unit's own place, else the nearest ancestor's (a Phòng prints its Cục's province)."""
-    node: Unit | None = unit
-    while node is not None:
-        if node.place:
-            return node.place
-        node = node.parent
-    return ""
-
 
 def _number(batch: Batch) -> str:
     """``05/TTr-CCTHADS`` (leading zero below 10); a draft keeps room for the number before the slash."""
@@ -71,7 +62,7 @@ def batch_context(batch: Batch, *, today: date | None = None) -> dict:
         "parent_body": unit.parent.name_on(on).upper() if unit.parent else "",
         "issuer": unit.name_on(on).upper(),
         "number": _number(batch),
-        "place": _place(unit),
+        "place": unit.place_name(),
         "date": on,
         "title": batch.title or f"Tờ trình đề nghị khen thưởng năm {batch.year}",
         "recipient": f"Hội đồng Thi đua - Khen thưởng {deciding.name_on(on)}",

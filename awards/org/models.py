@@ -136,6 +136,18 @@ class Unit(Versioned, Timestamped, Base):
     def name(self) -> str:
         return self.name_on()
 
+    def place_name(self) -> str:
+        """The place documents print ("Đồng Tháp, ngày …"): the unit's own, else the nearest ancestor's (a Phòng
+        prints its Cục's province)."""
+        node: Unit | None = self
+        seen: set[int] = set()
+        while node is not None and id(node) not in seen:
+            if node.place:
+                return node.place
+            seen.add(id(node))
+            node = node.parent
+        return ""
+
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
 
