@@ -233,3 +233,16 @@ def test_the_system_actor_is_not_used_by_decisions(db, org, signer):
     labels = {row.actor_id for row in db.session.scalars(select(TransitionLog).where(
         TransitionLog.trigger == "decide"))}
     assert SYSTEM not in labels and labels == {org.hr.id}
+
+
+def test_an_admin_over_the_issuer_may_issue_too(db, org, signer):
+    # The nominations' "decide" step admits admins as it admits HR (the revocation already did): a draft an admin
+    # may prepare is one they may issue.
+    chosen = [approved(org)]
+    decision = ops.create_decision(actor=org.admin, issuer=org.dt, decided_on=DAY,
+                                   nomination_ids=[n.id for n in chosen], signer=signer)
+    ops.issue(decision, actor=org.admin)
+    assert decision.state == DecisionState.ISSUED and chosen[0].state == "decided"
+    log = db.session.scalars(select(TransitionLog).where(TransitionLog.record_id == chosen[0].id,
+                                                         TransitionLog.trigger == "decide")).one()
+    assert log.actor_id == org.admin.id
