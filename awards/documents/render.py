@@ -99,6 +99,8 @@ from urllib.parse import unquote, urlsplit
 
 from flask import render_template
 
+from awards.core.gc import collector_paused
+
 STATIC_ROOT = (Path(__file__).resolve().parents[1] / "static").resolve()
 STYLESHEET = STATIC_ROOT / "documents" / "decree30.css"
 # Liberation Serif 2.x (Debian fonts-liberation2). The 1.x package registers the same family name but lacks
@@ -234,14 +236,8 @@ def write_pdf(html: str, stylesheet: str = "decree30.css") -> bytes:
             # cyclic collector on, they trigger repeated full collections of the whole heap, about a fifth of a
             # 200-row decision's time. Collect once at the end instead: the render's cycles are all in the
             # youngest generation, so that one pass frees them without walking the rest of the heap.
-            was_enabled = gc.isenabled()
-            gc.disable()
-            try:
+            with collector_paused(collect_after=0):
                 return document.write_pdf(stylesheets=[css], font_config=font_config)
-            finally:
-                if was_enabled:
-                    gc.enable()
-                    gc.collect(0)
     except FatalURLFetchingError as error:
         # FatalURLFetchingError derives from BaseException: re-raise as an ordinary error, which the request
         # cycle turns into a 500 and a rollback instead of letting it escape the worker.
