@@ -51,7 +51,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile -q -f -d translations 2>/dev/null || true
+	@$(VENV)/bin/pybabel -q compile -f -d translations
 
 bench: $(VENV)/.dev-installed
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
