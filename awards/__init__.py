@@ -63,6 +63,7 @@ def _register_models() -> None:
     import awards.metrics.models  # noqa: F401
     import awards.nominations.models  # noqa: F401
     import awards.org.models  # noqa: F401
+    import awards.reminders.models  # noqa: F401
 
 
 def _register_workflows() -> None:
@@ -89,9 +90,13 @@ def _register_blueprints(app: Flask) -> None:
     from awards.metrics.views import bp as metrics_bp
     from awards.nominations.views import bp as nominations_bp
     from awards.org.views import bp as org_bp
+    from awards.reminders.views import bp as reminders_bp
+    from awards.reports.views import bp as reports_bp
+    from awards.search.views import bp as search_bp
 
     for bp in (auth_bp, org_bp, admin_bp, imports_bp, metrics_bp, initiatives_bp, catalogue_bp, eligibility_bp,
-               nominations_bp, councils_bp, clusters_bp, decisions_bp, certificates_bp, verify_bp, signing_keys_bp):
+               nominations_bp, councils_bp, clusters_bp, decisions_bp, certificates_bp, verify_bp, signing_keys_bp,
+               search_bp, reports_bp, reminders_bp):
         app.register_blueprint(bp)
     register_api(app)
 
@@ -101,9 +106,11 @@ def _register_cli(app: Flask) -> None:
     from awards.eligibility.cli import awards_cli
     from awards.imports.cli import import_cli
     from awards.org.cli import seed_demo_command, users_cli
+    from awards.reminders.cli import notify_cli
     from awards.workflow_cli import workflows_cli
 
-    for command in (import_cli, users_cli, seed_demo_command, awards_cli, workflows_cli, decisions_cli, keys_cli):
+    for command in (import_cli, users_cli, seed_demo_command, awards_cli, workflows_cli, decisions_cli, keys_cli,
+                    notify_cli):
         app.cli.add_command(command)
 
 

@@ -69,6 +69,16 @@ class Config:
 
     PER_PAGE = 25
 
+    # E-mail (reminder digests, awards/reminders/mail.py). Without MAIL_SERVER messages stay in the outbox table
+    # and the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = (os.environ.get("MAIL_USE_TLS") or "").lower() in {"1", "true", "yes", "on"}
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or "thiduakhenthuong@localhost"
+    MAIL_TIMEOUT = 30
+
     def __init__(self) -> None:
         self.ENV_NAME = os.environ.get("AWARDS_ENV", "production")
         self.DEVELOPMENT = self.ENV_NAME in {"development", "demo"}
@@ -88,6 +98,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
     JOBS_INLINE = True
+    MAIL_SERVER = None  # tests that send start their own SMTP stub
 
     def __init__(self) -> None:
         self.ENV_NAME, self.DEVELOPMENT = "test", True

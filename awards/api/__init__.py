@@ -30,8 +30,9 @@ def _blueprints() -> list[ApiBlueprint]:
     from awards.api.metrics import blp as metrics_blp
     from awards.api.nominations import blp as nominations_blp
     from awards.api.org import blp as org_blp
+    from awards.api.reports import blp as reports_blp
 
-    return [org_blp, metrics_blp, eligibility_blp, nominations_blp, councils_blp, decisions_blp]
+    return [org_blp, metrics_blp, eligibility_blp, nominations_blp, councils_blp, decisions_blp, reports_blp]
 
 
 def register_api_blueprint(api: Api, blp: ApiBlueprint) -> None:

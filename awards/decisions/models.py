@@ -14,8 +14,8 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
-                        Numeric, String, Text, UniqueConstraint, text)
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
+                        LargeBinary, Numeric, String, Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards.catalogue.models import Award, LegalBasis
@@ -122,7 +122,8 @@ class Decision(Versioned, Timestamped, Base):
     article3: Mapped[str] = mapped_column(Text, default="")
     recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
     fund: Mapped[str] = mapped_column(Text, default="")  # "Quỹ thi đua, khen thưởng của …"
-    total_money: Mapped[int] = mapped_column(Integer, default=0)
+    # Whole đồng; 64-bit: a ministry's decision can pass 2,147,483,647 đồng (PostgreSQL's integer).
+    total_money: Mapped[int] = mapped_column(BigInteger, default=0)
     revokes_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id", ondelete="RESTRICT"), index=True)
     reason: Mapped[str] = mapped_column(Text, default="")  # a revocation's reason
     pdf_id: Mapped[int | None] = mapped_column(ForeignKey("stored_document.id", ondelete="RESTRICT"))
@@ -186,7 +187,7 @@ class DecisionItem(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
     award_id: Mapped[int] = mapped_column(ForeignKey("award.id", ondelete="RESTRICT"), index=True)
-    money: Mapped[int] = mapped_column(Integer, default=0)
+    money: Mapped[int] = mapped_column(BigInteger, default=0)
     multiple: Mapped[str] = mapped_column(String(20), default="")  # "0.3": the evidence of the amount
     base_salary: Mapped[int] = mapped_column(Integer, default=0)
     nominee_name: Mapped[str] = mapped_column(String(255), default="")

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from awards.admin.forms import options, unit_choices
+from awards.core import exports
 from awards.core.errors import AwardsError, NotFound
 from awards.decisions import documents, operations, queries
 from awards.decisions.forms import (DecisionForm, DraftForm, ExternalForm, RevokeForm, VersionForm,
@@ -137,12 +138,31 @@ def _filters() -> dict:
                               ("state", state), ("kind", kind)) if v}
 
 
+def _export_columns(counts: dict[int, tuple[int, int]]) -> list[exports.Column]:
+    """The list's columns as a download (?format=xlsx|csv); ``counts``: (persons, collectives) per decision."""
+    return [
+        exports.Column(_l("Số/ký hiệu"), lambda d: d.number_text or _("Dự thảo #%(id)s", id=d.id)),
+        exports.Column(_l("Ngày"), lambda d: d.decided_on, "date"),
+        exports.Column(_l("Loại"), lambda d: KINDS[DecisionKind(d.kind)]),
+        exports.Column(_l("Đơn vị ban hành"), lambda d: d.issuer_label),
+        exports.Column(_l("Trích yếu"), lambda d: d.subject),
+        exports.Column(_l("Số cá nhân"), lambda d: counts.get(d.id, (0, 0))[0], "int"),
+        exports.Column(_l("Số tập thể"), lambda d: counts.get(d.id, (0, 0))[1], "int"),
+        exports.Column(_l("Tổng tiền"), lambda d: d.total_money, "money"),
+        exports.Column(_l("Trạng thái"), lambda d: STATES[DecisionState(d.state)][1]),
+    ]
+
+
 @bp.route("/")
 @login_required
 def index():
     require(queries.reads_decisions(current_user))
     filters = _filters()
     stmt = queries.decisions_for(current_user, **filters)
+    if fmt := exports.requested_format():
+        decisions = list(db.session.scalars(stmt))
+        counts = queries.item_counts([d.id for d in decisions])
+        return exports.download(fmt, _("Quyết định khen thưởng"), _export_columns(counts), decisions)
     per_page = current_app.config.get("PER_PAGE", 25)
     page = db.paginate(stmt, page=max(request.args.get("page", 1, type=int), 1), per_page=per_page,
                        error_out=False, max_per_page=per_page)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from awards.catalogue.models import Award, AwardHolding, NomineeType
@@ -24,7 +24,15 @@ def _loaded(stmt):
 
 def initiatives_page(user: User, *, year: int | None = None, scope: InitiativeScope | None = None,
                      q: str = "", page: int = 1, per_page: int = 25) -> Pagination:
-    """The initiatives of the units the user sees, newest year first, filtered; one page of them.
+    """One page of ``initiatives_query``."""
+    stmt = initiatives_query(user, year=year, scope=scope, q=q)
+    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, max_per_page=per_page)
+
+
+def initiatives_query(user: User, *, year: int | None = None, scope: InitiativeScope | None = None,
+                      q: str = "") -> Select:
+    """The initiatives of the units the user sees, newest year first, filtered (the page and its export read
+    the same statement).
 
     Every search word must appear, without regard to case or accents, in the code, the title or an
     author's name or code.
@@ -39,8 +47,7 @@ def initiatives_page(user: User, *, year: int | None = None, scope: InitiativeSc
                      .where(or_(contains_folded(Person.full_name, word), contains_folded(Person.code, word))))
         stmt = stmt.where(or_(contains_folded(Initiative.title, word), contains_folded(Initiative.code, word),
                               Initiative.id.in_(by_author)))
-    stmt = _loaded(stmt).order_by(Initiative.year.desc(), Initiative.code)
-    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, max_per_page=per_page)
+    return _loaded(stmt).order_by(Initiative.year.desc(), Initiative.code)
 
 
 def initiative_years(user: User) -> list[int]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from awards.admin.forms import VersionForm, placeholder, unit_choices
 from awards.admin.operations import check_version
 from awards.catalogue.models import Award
+from awards.core import exports
 from awards.core.errors import AwardsError, ValidationFailed
 from awards.extensions import db
 from awards.initiatives import operations, queries
@@ -38,6 +40,19 @@ STATE_COLOURS = {"registered": "secondary", "under_evaluation": "primary", "reco
                  "not_recognised": "danger"}
 # The roles a workflow step on an initiative may need (anyone else gets 403 before the state is looked at).
 WORKFLOW_ROLES = {"secretary", "approver"}
+# The list as a download (?format=xlsx|csv): the page's columns, with the recognition's decision.
+EXPORT_COLUMNS = [
+    exports.Column(_l("Mã"), lambda i: i.code),
+    exports.Column(_l("Tên sáng kiến"), lambda i: i.title),
+    exports.Column(_l("Tác giả"), lambda i: ", ".join(a.person.full_name for a in i.authors)),
+    exports.Column(_l("Năm"), lambda i: i.year, "year"),
+    exports.Column(_l("Trạng thái"), lambda i: state_label(i.state, FLOW)),
+    exports.Column(_l("Phạm vi"), lambda i: label(SCOPE_LABELS, i.scope)),
+    exports.Column(_l("Số quyết định công nhận"), lambda i: i.decision_no),
+    exports.Column(_l("Ngày quyết định"), lambda i: i.decision_date, "date"),
+    exports.Column(_l("Đơn vị"), lambda i: i.unit.name),
+    exports.Column(_l("Sử dụng"), lambda i: _("đã sử dụng") if i.use else _("chưa sử dụng")),
+]
 
 
 @bp.app_context_processor
@@ -115,6 +130,9 @@ def index():
     scope_text = request.args.get("scope") or ""
     scope = InitiativeScope(scope_text) if scope_text in {s.value for s in InitiativeScope} else None
     q = (request.args.get("q") or "").strip()[:100]
+    if fmt := exports.requested_format():
+        rows = db.session.scalars(queries.initiatives_query(current_user, year=year, scope=scope, q=q))
+        return exports.download(fmt, _("Sáng kiến"), EXPORT_COLUMNS, rows)
     page = queries.initiatives_page(current_user, year=year, scope=scope, q=q,
                                     page=request.args.get("page", 1, type=int),
                                     per_page=current_app.config.get("PER_PAGE", 25))

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, func, select
 
+from awards.core import exports
 from awards.core.models import in_force
 from awards.extensions import db
 from awards.metrics import charts, compute, queries
@@ -111,6 +112,11 @@ def unit_metrics(code: str):
     has_children = db.session.scalar(select(exists().where(Unit.parent_id == unit.id)))
     rollup = has_children and request.args.get("rollup") in ("1", "true")
     page = _months_page(queries.unit_filter(unit, rollup), unit.code, unit=unit)
+    if fmt := exports.requested_format():
+        columns = [exports.Column(_("Tháng"), lambda s: charts.month_label(s.year, s.month)),
+                   *_figure_columns(lambda s: s, months=True)]
+        return exports.download(fmt, f"{_('Kết quả thi hành án')} {unit.code} {page.year or ''}", columns,
+                                page.series)
     title = _("Tỷ lệ thi hành xong theo tháng – %(name)s", name=unit.name)
     wide, compact = page.charts(title)
     return render_template("metrics/unit.html", unit=unit, page=page, rollup=rollup, has_children=has_children,
@@ -245,6 +251,60 @@ def _comparison_page(years: list[int], where_all, compared: list[UnitRef], compa
     return page
 
 
+# --- the tables as downloads (?format=xlsx|csv) -----------------------------------------------------------
+
+def _figure_columns(summary_of, *, months: bool = False) -> list[exports.Column]:
+    """Counts, rate, target, attainment and excess (and the change on the month before, for a months table)
+    of both measures; ``summary_of`` reads the Summary from a row. Rates in percent, excess in points."""
+    words = {
+        "cases": (_("Thụ lý (việc)"), _("Có điều kiện (việc)"), _("Thi hành xong (việc)"), _("Tỷ lệ về việc (%)"),
+                  _("Chỉ tiêu về việc (%)"), _("Đạt chỉ tiêu về việc (%)"), _("Chênh lệch về việc (điểm %)"),
+                  _("Về việc so với tháng trước (điểm %)"), "int"),
+        "money": (_("Thụ lý (đồng)"), _("Có điều kiện (đồng)"), _("Thi hành xong (đồng)"), _("Tỷ lệ về tiền (%)"),
+                  _("Chỉ tiêu về tiền (%)"), _("Đạt chỉ tiêu về tiền (%)"), _("Chênh lệch về tiền (điểm %)"),
+                  _("Về tiền so với tháng trước (điểm %)"), "money"),
+    }
+    columns = []
+    for measure, (received, enforceable, completed, rate, target, attained, excess, change, kind) in words.items():
+        prefix = "case" if measure == "cases" else "money"
+
+        def counts(row, m=measure):
+            return getattr(summary_of(row), m)
+
+        def figure(name, p=prefix):
+            return lambda row: getattr(summary_of(row), f"{p}_{name}")
+
+        columns += [
+            exports.Column(received, lambda row, c=counts: c(row).received, kind),
+            exports.Column(enforceable, lambda row, c=counts: c(row).enforceable, kind),
+            exports.Column(completed, lambda row, c=counts: c(row).completed, kind),
+            exports.Column(rate, figure("rate"), "decimal"),
+            exports.Column(target, figure("target"), "decimal"),
+            exports.Column(attained, figure("attainment"), "decimal"),
+            exports.Column(excess, figure("excess"), "decimal"),
+        ]
+        if months:
+            columns.append(exports.Column(change, figure("change"), "decimal"))
+    return columns
+
+
+def _comparison_download(fmt: str, page: ComparisonPage, name: str, total_label: str):
+    """The comparison table as shown (same rows, same order, the total last)."""
+    rows = [(i, row) for i, row in enumerate(page.rows, start=1)]
+    if page.total:
+        rows.append((None, page.total))
+    columns = [exports.Column("#", lambda r: r[0], "int"),
+               exports.Column(_("Mã đơn vị"), lambda r: r[1].unit.code if r[1].unit else None),
+               exports.Column(_("Đơn vị"), lambda r: r[1].name if r[1].unit else total_label)]
+    if any(row.role for row in page.rows):  # a cluster's page: leader, deputy, member
+        columns.append(exports.Column(_("Vai trò trong cụm"),
+                                      lambda r: labels.label(labels.CLUSTER_ROLE_LABELS, r[1].role) if r[1].role
+                                      else None))
+    columns += _figure_columns(lambda r: r[1].summary)
+    period = f"{page.year}-{page.month}" if page.month else str(page.year or "")
+    return exports.download(fmt, f"{_('So sánh')} {name} {period}", columns, rows)
+
+
 def _month_choices(page: ComparisonPage) -> list[tuple[int, str]]:
     return [(m, _("T%(month)s", month=m)) for m in page.months]
 
@@ -273,6 +333,8 @@ def unit_compare(code: str):
     kind_choices = [(None, _("Tất cả"))] + [(k.value, labels.label(labels.UNIT_KIND_LABELS, k)) for k in kinds]
     total = {UnitKind.GENERAL_DEPARTMENT: _("Toàn quốc"),
              UnitKind.PROVINCIAL_DEPARTMENT: _("Toàn tỉnh")}.get(unit.kind) or _("Toàn đơn vị")
+    if fmt := exports.requested_format():
+        return _comparison_download(fmt, page, unit.code, total)
     # A scope is a whole subtree: every unit below a visible unit is visible.
     return render_template("metrics/compare.html", unit=unit, cluster=None, page=page, kind=kind,
                            kind_choices=kind_choices if len(kinds) > 1 else [], month_choices=_month_choices(page),
@@ -296,6 +358,8 @@ def cluster_metrics(code: str):
                                                        ClusterMember.year == year)
     page = _comparison_page(years, where_all, [UnitRef(m.id, m.code, m.kind) for m in those], compared_ids,
                             year=year, title=title, roles={m.id: m.role for m in those})
+    if fmt := exports.requested_format():
+        return _comparison_download(fmt, page, cluster.code, _("Toàn cụm"))
     return render_template("metrics/compare.html", unit=None, cluster=cluster, page=page, kind=None,
                            kind_choices=[], month_choices=_month_choices(page), total_label=_("Toàn cụm"),
                            has_children=bool(those), visible_ids=visible_unit_ids(current_user))

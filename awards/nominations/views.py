@@ -17,8 +17,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from awards.catalogue.models import Award
+from awards.core import exports
 from awards.core.errors import AwardsError, NotFound, ValidationFailed
 from awards.documents import render_pdf
 from awards.extensions import db
@@ -139,6 +141,31 @@ def _filters() -> dict:
                               ("q", (args.get("q") or "").strip()[:100] or None)) if v}
 
 
+def _nominee_code(n: Nomination) -> str:
+    return n.person.code if n.person_id else n.unit.code
+
+
+def _nominee_label(n: Nomination) -> str:
+    return n.person.full_name if n.person_id else n.unit.name
+
+
+# A list as a download (?format=xlsx|csv): the page's columns, everything the filters select, loaded up front.
+EXPORT_LOADS = (selectinload(Nomination.person), selectinload(Nomination.unit).selectinload(Unit.names),
+                selectinload(Nomination.award),
+                selectinload(Nomination.proposing_unit).selectinload(Unit.names),
+                selectinload(Nomination.deciding_unit).selectinload(Unit.names))
+EXPORT_COLUMNS = [
+    exports.Column(_l("Mã đối tượng"), _nominee_code),
+    exports.Column(_l("Đối tượng"), _nominee_label),
+    exports.Column(_l("Mã danh hiệu"), lambda n: n.award.code),
+    exports.Column(_l("Danh hiệu"), lambda n: award_name(n.award)),
+    exports.Column(_l("Năm"), lambda n: n.year, "year"),
+    exports.Column(_l("Đơn vị đề nghị"), lambda n: n.proposing_unit.name),
+    exports.Column(_l("Cấp xét"), lambda n: n.deciding_unit.name),
+    exports.Column(_l("Trạng thái"), lambda n: state_label(n.state)),
+]
+
+
 def _list(queue: str, endpoint: str):
     filters = _filters()
     unit = None
@@ -147,6 +174,9 @@ def _list(queue: str, endpoint: str):
     state = filters.get("state") if filters.get("state") in FLOW.state_names else None
     stmt = queries.nominations_for(current_user, year=filters.get("year"), state=state, unit=unit,
                                    award=filters.get("award"), q=filters.get("q"), queue=queue)
+    if fmt := exports.requested_format():
+        rows = db.session.scalars(stmt.options(*EXPORT_LOADS).order_by(Nomination.year.desc(), Nomination.id))
+        return exports.download(fmt, str(QUEUES[queue]), EXPORT_COLUMNS, rows)
     per_page = current_app.config.get("PER_PAGE", 25)
     page = db.paginate(stmt, page=max(request.args.get("page", 1, type=int), 1), per_page=per_page,
                        error_out=False, max_per_page=per_page)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -314,6 +315,9 @@ class User(UserMixin, Versioned, Timestamped, Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # Reminders (awards/reminders): where the digest goes, and whether the user wants it at all.
+    email: Mapped[str | None] = mapped_column(String(255))
+    email_notifications: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     person: Mapped[Person | None] = relationship()
     roles: Mapped[list[RoleAssignment]] = relationship(back_populates="user", cascade="all, delete-orphan",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import String, and_, func, or_, select
+from sqlalchemy import Select, String, and_, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.expression import FunctionElement
@@ -317,10 +317,16 @@ def search_terms(q: str | None) -> list[str]:
 
 def people_page(user: User, *, q: str | None = None, unit_ids: set[int] | None = None, page: int = 1,
                 per_page: int = 25) -> Pagination:
-    """One page of the people the user may see, optionally narrowed to ``unit_ids`` and to a search.
+    """One page of ``people_query``: two statements (count, page) plus the eager loads of the units' names."""
+    stmt = people_query(user, q=q, unit_ids=unit_ids)
+    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, max_per_page=per_page)
+
+
+def people_query(user: User, *, q: str | None = None, unit_ids: set[int] | None = None) -> Select:
+    """The people the user may see, optionally narrowed to ``unit_ids`` and to a search, in list order (the
+    page and its export read the same statement).
 
     Every search word must appear, without regard to case or accents, in the full name or the code.
-    Two statements (count, page) plus the eager loads of the units and their names.
     """
     stmt = scoped(select(Person), Person.unit_id, user)
     if unit_ids is not None:
@@ -329,8 +335,7 @@ def people_page(user: User, *, q: str | None = None, unit_ids: set[int] | None =
     if words:
         stmt = stmt.where(and_(*(or_(contains_folded(Person.full_name, w), contains_folded(Person.code, w))
                                  for w in words)))
-    stmt = stmt.options(joinedload(Person.unit).selectinload(Unit.names)).order_by(Person.sort_name, Person.id)
-    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, max_per_page=per_page)
+    return stmt.options(joinedload(Person.unit).selectinload(Unit.names)).order_by(Person.sort_name, Person.id)
 
 
 @dataclass

@@ -67,6 +67,7 @@ ACCESS: dict[str, Access] = {
     "org.unit": Access(get=ANY, params="unit"),
     "org.people": Access(get=ANY),
     "org.person": Access(get=ANY, params="person"),
+    "search.index": Access(get=ANY),  # every group narrowed to the user's scope (tests/integration/test_search.py)
     # imports
     "imports.index": Access(get=STAFF, post=STAFF),
     "imports.confirm": Access(post=STAFF),
@@ -171,6 +172,13 @@ ACCESS: dict[str, Access] = {
     "nominations.batch_add": Access(post=PROPOSER, params="batch"),
     "nominations.batch_submit": Access(post=PROPOSER, params="batch"),
     "nominations.notifications": Access(get=ANY),
+    # reminders: each user's own; deadlines managed by admins and HR (records named in the form, tested in
+    # test_reminders.py)
+    "reminders.index": Access(get=ANY),
+    "reminders.mark_read": Access(post=ANY),
+    "reminders.account": Access(get=ANY, post=ANY),
+    "reminders.deadlines": Access(get=STAFF, post=STAFF),
+    "reminders.deadline_delete": Access(post=STAFF),
     "nominations.batch_pdf": Access(get=ANY, params="batch"),
     # council pages: council roles over the unit (and the people who sit on the council) see them; the
     # secretariat (or an admin over the unit) runs sessions; the chair's actions are also the secretariat's
@@ -238,6 +246,13 @@ ACCESS: dict[str, Access] = {
     "api_decisions.decision_pdf": Access(get=DECISION_READERS, params="decision", api=True),
     "api_decisions.decision_certificates": Access(get=STAFF, params="decision", api=True),
     "api_decisions.verify_certificate": Access(get=PUBLIC, params="certificate_token", api=True),
+    # reports: anyone with the unit in scope (the API's scope 404 is tested in test_api_reports.py)
+    "reports.index": Access(get=ANY),
+    "reports.year_end": Access(get=ANY, params="unit_year"),
+    "reports.year_end_xlsx": Access(get=ANY, params="unit_year"),
+    "reports.year_end_pdf": Access(get=ANY, params="unit_year"),
+    "reports.metrics_xlsx": Access(get=ANY, params="unit_year"),
+    "api_reports.year_end": Access(get=ANY, api=True),
     # certificates of a decision: HR/admin over the issuer (the world's decision has a finished job and its file)
     "certificates.progress": Access(get=STAFF, params="decision"),
     "certificates.start": Access(post=STAFF, params="decision"),
