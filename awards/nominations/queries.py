@@ -11,6 +11,7 @@ from awards.nominations.actors import ROLE_UNITS
 from awards.nominations.models import Nomination
 from awards.org.models import Person, Role, Unit, UnitName, User
 from awards.org.permissions import subtree_ids, visible_unit_ids
+from awards.org.queries import contains_folded, search_terms
 from workflows.definitions.nomination import DEFINITION
 
 QUEUES = (None, "mine", "secretariat", "awaiting")
@@ -74,9 +75,13 @@ def nominations_for(user: User, *, year: int | None = None, state: str | None = 
         stmt = stmt.where(Nomination.proposing_unit_id.in_(subtree_ids([unit_id])))
     if award:
         stmt = stmt.where(Nomination.award_id.in_(select(Award.id).where(Award.code == award)))
-    if q and q.strip():
-        pattern = f"%{q.strip()}%"
-        people = select(Person.id).where(or_(Person.full_name.ilike(pattern), Person.code.ilike(pattern)))
-        units = select(UnitName.unit_id).where(UnitName.name.ilike(pattern))
-        stmt = stmt.where(or_(Nomination.person_id.in_(people), Nomination.unit_id.in_(units)))
+    # Every word in the nominee's name or code, ignoring case and accents ("Nguyen Van" finds "Nguyễn Văn"), as the
+    # people and initiatives lists and the search box match.
+    for word in search_terms(q):
+        people = select(Person.id).where(or_(contains_folded(Person.full_name, word),
+                                             contains_folded(Person.code, word)))
+        units = select(UnitName.unit_id).where(contains_folded(UnitName.name, word))
+        codes = select(Unit.id).where(contains_folded(Unit.code, word))
+        stmt = stmt.where(or_(Nomination.person_id.in_(people), Nomination.unit_id.in_(units),
+                              Nomination.unit_id.in_(codes)))
     return stmt

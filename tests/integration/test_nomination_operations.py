@@ -303,3 +303,20 @@ def test_lists_are_scoped_and_queues_follow_the_roles(db, org):
     assert ids(org.admin, q=mine.person.full_name) == {mine.id}
     assert ids(org.admin, state="submitted", award="LDTT", year=2021, unit=org.dt) == {submitted.id}
     assert ids(org.admin, year=2022) == set()
+
+
+def test_the_list_filter_matches_every_word_without_accents(db, org):
+    dang = draft(org, person=rated(org))
+    dang.person.full_name = "Đặng Thị Hương"
+    nguyen = draft(org, person=rated(org))
+    nguyen.person.full_name = "Nguyễn Văn Lợi"
+    collective = ops.create_nomination(actor=org.proposer, nominee=org.dt_a, award_code="TTLDTT", year=2021)
+    db.session.flush()
+
+    def ids(q):
+        return set(db.session.scalars(nominations_for(org.admin, q=q).with_only_columns(Nomination.id)))
+
+    assert ids("Nguyen Van") == {nguyen.id} == ids("loi nguyễn")  # every word, any order, accents ignored
+    assert ids("dang huong") == {dang.id} == ids("ĐẶNG")  # "đ" is "d"
+    assert ids("Nguyen Huong") == set()  # words of two different people do not add up
+    assert ids("lap vo") == {collective.id} and ids(org.dt_a.code) == {collective.id}
