@@ -174,18 +174,24 @@ def index():
 
 # --- a new draft ---------------------------------------------------------------------------------------------
 
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-def new():
+def _chosen_issuer(field, arg: str):
+    """The unit a new decision (or a recorded outcome) is for: one the user prepares decisions of (403 when none),
+    offered in ``field``; on GET the one named by the query argument ``arg``, else the first. (units, chosen)."""
     units = queries.issuer_units(current_user)
     require(bool(units))
     by_id = {u.id: u for u in units}
-    form = DecisionForm()
-    form.issuer_id.choices = unit_choices(units)
+    field.choices = unit_choices(units)
     if request.method == "GET":
-        wanted = request.args.get("issuer", type=int)
-        form.issuer_id.data = wanted if wanted in by_id else units[0].id
-    issuer = by_id.get(form.issuer_id.data) or units[0]
+        wanted = request.args.get(arg, type=int)
+        field.data = wanted if wanted in by_id else units[0].id
+    return units, by_id.get(field.data) or units[0]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = DecisionForm()
+    units, issuer = _chosen_issuer(form.issuer_id, "issuer")
     _signer_choices(form, issuer)
     bases = queries.legal_bases()
     form.legal_basis_ids.choices = options((b.id, b.number) for b in bases)
@@ -398,15 +404,8 @@ def revoke(decision_id: int):
 @bp.route("/external", methods=["GET", "POST"])
 @login_required
 def external():
-    units = queries.issuer_units(current_user)
-    require(bool(units))
-    by_id = {u.id: u for u in units}
     form = ExternalForm()
-    form.unit_id.choices = unit_choices(units)
-    if request.method == "GET":
-        wanted = request.args.get("unit", type=int)
-        form.unit_id.data = wanted if wanted in by_id else units[0].id
-    unit = by_id.get(form.unit_id.data) or units[0]
+    units, unit = _chosen_issuer(form.unit_id, "unit")
     waiting = operations.decidable_nominations(unit, external=True)
     if request.method == "GET":
         form.nomination_ids.data = [n.id for n in waiting]
